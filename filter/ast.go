@@ -74,11 +74,11 @@ func (*Not) expr()       {}
 func (*Compare) expr()   {}
 func (*ValuePath) expr() {}
 
-func (e *And) String() string       { panic("TODO") }
-func (e *Or) String() string        { panic("TODO") }
-func (e *Not) String() string       { panic("TODO") }
-func (e *Compare) String() string   { panic("TODO") }
-func (e *ValuePath) String() string { panic("TODO") }
+func (e *And) String() string       { return format(e) }
+func (e *Or) String() string        { return format(e) }
+func (e *Not) String() string       { return format(e) }
+func (e *Compare) String() string   { return format(e) }
+func (e *ValuePath) String() string { return format(e) }
 
 // Limits bound what Parse accepts. Zero fields take the defaults.
 type Limits struct {
@@ -96,7 +96,7 @@ type Limits struct {
 // Errors are *schema.Error with ScimType "invalidFilter" and a detail a
 // person can act on; a filter over the limits is also "invalidFilter".
 func Parse(src string, rt *schema.ResourceType, lim Limits) (Expr, error) {
-	panic("TODO")
+	return parse(src, rt, lim)
 }
 
 // Path is a PATCH operation path (RFC 7644 §3.5.2): an attribute, an
@@ -115,7 +115,7 @@ type Path struct {
 // ParsePath parses and resolves a PATCH path. Errors are *schema.Error with
 // ScimType "invalidPath" (or "invalidFilter" for a bad value filter).
 func ParsePath(src string, rt *schema.ResourceType, lim Limits) (Path, error) {
-	panic("TODO")
+	return parsePath(src, rt, lim)
 }
 
 // Match reports whether doc, a resource in the generic form described at
@@ -123,14 +123,14 @@ func ParsePath(src string, rt *schema.ResourceType, lim Limits) (Path, error) {
 // values as instants, treats a multi-valued attribute as matching when any
 // value does, and makes pr false for unassigned, null, "" and empty arrays.
 func Match(e Expr, doc map[string]any) bool {
-	panic("TODO")
+	return match(e, doc)
 }
 
 // MatchValue reports whether one element of a multi-valued complex
 // attribute (a map of its sub-attributes) matches e, whose Compare nodes
 // refer to sub-attributes. PATCH uses it for value filters.
 func MatchValue(e Expr, elem map[string]any) bool {
-	panic("TODO")
+	return matchValue(e, elem)
 }
 
 // Cmp orders two resources in generic form by the attribute ref for sortBy
@@ -140,5 +140,5 @@ func MatchValue(e Expr, elem map[string]any) bool {
 // Resources without a value sort last in both orders. It returns -1, 0 or
 // +1.
 func Cmp(a, b map[string]any, by schema.AttrRef, descending bool) int {
-	panic("TODO")
+	return cmpDocs(a, b, by, descending)
 }
