@@ -1,16 +1,25 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/scimstack/scimstack/schema"
 )
 
 // User is a SCIM User resource (RFC 7643 §4.1) with the enterprise
 // extension (§4.3) and any registered custom extensions.
 //
-// A string field that is "" is unassigned. Its JSON form (MarshalJSON,
-// UnmarshalJSON) is the SCIM representation: "schemas" is derived from the
-// attributes present, Password is never written, and the extensions appear
-// under their URNs.
+// A string field that is "" is unassigned. Its JSON form (MarshalJSON) is
+// the SCIM representation: "schemas" is derived from the attributes
+// present, Password is never written, and the extensions appear under their
+// URNs. There is no UnmarshalJSON: decode a request body into a map,
+// bring it to generic form with schema.ResourceType.Normalize and convert
+// it with UserFromMap, which is what the handler does.
 type User struct {
 	ID                string       `json:"id,omitempty"`
 	ExternalID        string       `json:"externalId,omitempty"`
@@ -116,16 +125,245 @@ type Meta struct {
 	Version string `json:"version,omitempty"`
 }
 
-// Clone returns a deep copy of u, sharing nothing with it.
+// Clone returns a deep copy of u, sharing nothing with it. Clone of nil is
+// nil.
 func (u *User) Clone() *User {
-	panic("TODO")
+	if u == nil {
+		return nil
+	}
+	c := *u
+	if u.Name != nil {
+		n := *u.Name
+		c.Name = &n
+	}
+	if u.Active != nil {
+		a := *u.Active
+		c.Active = &a
+	}
+	c.Emails = slices.Clone(u.Emails)
+	c.PhoneNumbers = slices.Clone(u.PhoneNumbers)
+	c.IMs = slices.Clone(u.IMs)
+	c.Photos = slices.Clone(u.Photos)
+	c.Addresses = slices.Clone(u.Addresses)
+	c.Groups = slices.Clone(u.Groups)
+	c.Entitlements = slices.Clone(u.Entitlements)
+	c.Roles = slices.Clone(u.Roles)
+	c.X509Certificates = slices.Clone(u.X509Certificates)
+	if u.Enterprise != nil {
+		e := *u.Enterprise
+		if e.Manager != nil {
+			m := *e.Manager
+			e.Manager = &m
+		}
+		c.Enterprise = &e
+	}
+	if u.Extensions != nil {
+		c.Extensions = make(map[string]map[string]any, len(u.Extensions))
+		for urn, attrs := range u.Extensions {
+			c.Extensions[urn] = copyObject(attrs)
+		}
+	}
+	return &c
+}
+
+// copyValue deep-copies a value in generic form. Values of other types
+// are scalars or unknown and are copied as they are.
+func copyValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return copyObject(v)
+	case []any:
+		if v == nil {
+			return v
+		}
+		c := make([]any, len(v))
+		for i, e := range v {
+			c[i] = copyValue(e)
+		}
+		return c
+	default:
+		return v
+	}
+}
+
+func copyObject(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]any, len(m))
+	for k, v := range m {
+		c[k] = copyValue(v)
+	}
+	return c
 }
 
 // Map returns u in the generic form of schema.ResourceType, including id,
 // externalId and meta (created and lastModified as RFC 3339 strings) and
 // the password. The map shares nothing with u.
+//
+// Empty strings, nil pointers, empty slices and a false "primary" have no
+// key; a Name, EnterpriseUser, Manager or extension with no assigned
+// attribute has no key either. Times are written in UTC with
+// time.RFC3339Nano. Map of nil is nil.
 func (u *User) Map() map[string]any {
-	panic("TODO")
+	if u == nil {
+		return nil
+	}
+	m := make(map[string]any, 16)
+	// Extensions first, so that a stray non-URN key cannot shadow a core
+	// attribute.
+	for urn, attrs := range u.Extensions {
+		if len(attrs) > 0 {
+			m[urn] = copyObject(attrs)
+		}
+	}
+	putString(m, "id", u.ID)
+	putString(m, "externalId", u.ExternalID)
+	putString(m, "userName", u.UserName)
+	if u.Name != nil {
+		if n := nameMap(u.Name); len(n) > 0 {
+			m["name"] = n
+		}
+	}
+	putString(m, "displayName", u.DisplayName)
+	putString(m, "nickName", u.NickName)
+	putString(m, "profileUrl", u.ProfileURL)
+	putString(m, "title", u.Title)
+	putString(m, "userType", u.UserType)
+	putString(m, "preferredLanguage", u.PreferredLanguage)
+	putString(m, "locale", u.Locale)
+	putString(m, "timezone", u.Timezone)
+	if u.Active != nil {
+		m["active"] = *u.Active
+	}
+	putString(m, "password", u.Password)
+	putMultiValues(m, "emails", u.Emails)
+	putMultiValues(m, "phoneNumbers", u.PhoneNumbers)
+	putMultiValues(m, "ims", u.IMs)
+	putMultiValues(m, "photos", u.Photos)
+	if len(u.Addresses) > 0 {
+		l := make([]any, len(u.Addresses))
+		for i := range u.Addresses {
+			l[i] = addressMap(&u.Addresses[i])
+		}
+		m["addresses"] = l
+	}
+	if len(u.Groups) > 0 {
+		l := make([]any, len(u.Groups))
+		for i := range u.Groups {
+			l[i] = groupMap(&u.Groups[i])
+		}
+		m["groups"] = l
+	}
+	putMultiValues(m, "entitlements", u.Entitlements)
+	putMultiValues(m, "roles", u.Roles)
+	putMultiValues(m, "x509Certificates", u.X509Certificates)
+	if u.Enterprise != nil {
+		if e := enterpriseMap(u.Enterprise); len(e) > 0 {
+			m[schema.EnterpriseUserURN] = e
+		}
+	}
+	if meta := metaMap(&u.Meta); len(meta) > 0 {
+		m["meta"] = meta
+	}
+	return m
+}
+
+func putString(m map[string]any, key, v string) {
+	if v != "" {
+		m[key] = v
+	}
+}
+
+func nameMap(n *Name) map[string]any {
+	m := make(map[string]any, 6)
+	putString(m, "formatted", n.Formatted)
+	putString(m, "familyName", n.FamilyName)
+	putString(m, "givenName", n.GivenName)
+	putString(m, "middleName", n.MiddleName)
+	putString(m, "honorificPrefix", n.HonorificPrefix)
+	putString(m, "honorificSuffix", n.HonorificSuffix)
+	return m
+}
+
+func putMultiValues(m map[string]any, key string, vs []MultiValue) {
+	if len(vs) == 0 {
+		return
+	}
+	l := make([]any, len(vs))
+	for i := range vs {
+		v := &vs[i]
+		e := make(map[string]any, 4)
+		putString(e, "value", v.Value)
+		putString(e, "display", v.Display)
+		putString(e, "type", v.Type)
+		if v.Primary {
+			e["primary"] = true
+		}
+		l[i] = e
+	}
+	m[key] = l
+}
+
+func addressMap(a *Address) map[string]any {
+	m := make(map[string]any, 8)
+	putString(m, "formatted", a.Formatted)
+	putString(m, "streetAddress", a.StreetAddress)
+	putString(m, "locality", a.Locality)
+	putString(m, "region", a.Region)
+	putString(m, "postalCode", a.PostalCode)
+	putString(m, "country", a.Country)
+	putString(m, "type", a.Type)
+	if a.Primary {
+		m["primary"] = true
+	}
+	return m
+}
+
+func groupMap(g *GroupRef) map[string]any {
+	m := make(map[string]any, 4)
+	putString(m, "value", g.Value)
+	putString(m, "$ref", g.Ref)
+	putString(m, "display", g.Display)
+	putString(m, "type", g.Type)
+	return m
+}
+
+func enterpriseMap(e *EnterpriseUser) map[string]any {
+	m := make(map[string]any, 6)
+	putString(m, "employeeNumber", e.EmployeeNumber)
+	putString(m, "costCenter", e.CostCenter)
+	putString(m, "organization", e.Organization)
+	putString(m, "division", e.Division)
+	putString(m, "department", e.Department)
+	if e.Manager != nil {
+		mg := make(map[string]any, 3)
+		putString(mg, "value", e.Manager.Value)
+		putString(mg, "$ref", e.Manager.Ref)
+		putString(mg, "displayName", e.Manager.DisplayName)
+		if len(mg) > 0 {
+			m["manager"] = mg
+		}
+	}
+	return m
+}
+
+func metaMap(mt *Meta) map[string]any {
+	m := make(map[string]any, 5)
+	putString(m, "resourceType", mt.ResourceType)
+	if !mt.Created.IsZero() {
+		m["created"] = formatTime(mt.Created)
+	}
+	if !mt.LastModified.IsZero() {
+		m["lastModified"] = formatTime(mt.LastModified)
+	}
+	putString(m, "location", mt.Location)
+	putString(m, "version", mt.Version)
+	return m
+}
+
+func formatTime(t time.Time) string {
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 // UserFromMap builds a User from doc, a resource in generic form as
@@ -133,12 +371,384 @@ func (u *User) Map() map[string]any {
 // values). Attributes of extensions other than the enterprise one go to
 // Extensions. meta is read when present. It never fails on a normalized
 // document; an error reports a value of the wrong Go type.
+//
+// Keys that name no User attribute and no extension (a key starting with
+// "urn:" whose value is an object) are ignored, as is "schemas". The
+// returned User shares nothing with doc.
 func UserFromMap(doc map[string]any) (*User, error) {
-	panic("TODO")
+	u := &User{}
+	r := reader{}
+	for k, v := range doc {
+		switch k {
+		case "id":
+			u.ID = r.str(k, "", v)
+		case "externalId":
+			u.ExternalID = r.str(k, "", v)
+		case "userName":
+			u.UserName = r.str(k, "", v)
+		case "name":
+			if o := r.object(k, "", v); o != nil {
+				u.Name = &Name{
+					Formatted:       r.str("name", "formatted", o["formatted"]),
+					FamilyName:      r.str("name", "familyName", o["familyName"]),
+					GivenName:       r.str("name", "givenName", o["givenName"]),
+					MiddleName:      r.str("name", "middleName", o["middleName"]),
+					HonorificPrefix: r.str("name", "honorificPrefix", o["honorificPrefix"]),
+					HonorificSuffix: r.str("name", "honorificSuffix", o["honorificSuffix"]),
+				}
+			}
+		case "displayName":
+			u.DisplayName = r.str(k, "", v)
+		case "nickName":
+			u.NickName = r.str(k, "", v)
+		case "profileUrl":
+			u.ProfileURL = r.str(k, "", v)
+		case "title":
+			u.Title = r.str(k, "", v)
+		case "userType":
+			u.UserType = r.str(k, "", v)
+		case "preferredLanguage":
+			u.PreferredLanguage = r.str(k, "", v)
+		case "locale":
+			u.Locale = r.str(k, "", v)
+		case "timezone":
+			u.Timezone = r.str(k, "", v)
+		case "active":
+			if v != nil {
+				b := r.boolean(k, "", v)
+				u.Active = &b
+			}
+		case "password":
+			u.Password = r.str(k, "", v)
+		case "emails":
+			u.Emails = r.multiValues(k, v)
+		case "phoneNumbers":
+			u.PhoneNumbers = r.multiValues(k, v)
+		case "ims":
+			u.IMs = r.multiValues(k, v)
+		case "photos":
+			u.Photos = r.multiValues(k, v)
+		case "addresses":
+			u.Addresses = r.addresses(k, v)
+		case "groups":
+			u.Groups = r.groups(k, v)
+		case "entitlements":
+			u.Entitlements = r.multiValues(k, v)
+		case "roles":
+			u.Roles = r.multiValues(k, v)
+		case "x509Certificates":
+			u.X509Certificates = r.multiValues(k, v)
+		case "meta":
+			if o := r.object(k, "", v); o != nil {
+				u.Meta = r.meta(o)
+			}
+		case schema.EnterpriseUserURN:
+			if o := r.object(k, "", v); o != nil {
+				u.Enterprise = r.enterprise(o)
+			}
+		default:
+			o, ok := v.(map[string]any)
+			if !ok || !hasURNPrefix(k) || strings.EqualFold(k, schema.UserURN) {
+				continue
+			}
+			if u.Extensions == nil {
+				u.Extensions = make(map[string]map[string]any, 1)
+			}
+			u.Extensions[k] = copyObject(o)
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+	}
+	return u, nil
+}
+
+func hasURNPrefix(k string) bool {
+	return len(k) > 4 && strings.EqualFold(k[:4], "urn:")
+}
+
+// reader converts generic values, keeping the first type error.
+type reader struct{ err error }
+
+// fail records a type error at path.sub (or path when sub is ""). The
+// path is joined only here, so that the success path does not allocate.
+func (r *reader) fail(path, sub, want string, v any) {
+	if r.err == nil {
+		if sub != "" {
+			path += "." + sub
+		}
+		r.err = fmt.Errorf("store: %s: want %s, got %T", path, want, v)
+	}
+}
+
+func (r *reader) str(path, sub string, v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	default:
+		r.fail(path, sub, "string", v)
+		return ""
+	}
+}
+
+func (r *reader) boolean(path, sub string, v any) bool {
+	switch v := v.(type) {
+	case bool:
+		return v
+	case nil:
+		return false
+	default:
+		r.fail(path, sub, "bool", v)
+		return false
+	}
+}
+
+func (r *reader) object(path, sub string, v any) map[string]any {
+	switch v := v.(type) {
+	case map[string]any:
+		return v
+	case nil:
+		return nil
+	default:
+		r.fail(path, sub, "object", v)
+		return nil
+	}
+}
+
+// objects returns the elements of a multi-valued complex attribute. A
+// single object is accepted as a one-element list.
+func (r *reader) objects(path string, v any) []map[string]any {
+	switch v := v.(type) {
+	case []any:
+		l := make([]map[string]any, 0, len(v))
+		for i, e := range v {
+			o, ok := e.(map[string]any)
+			if !ok {
+				r.fail(fmt.Sprintf("%s[%d]", path, i), "", "object", e)
+				return nil
+			}
+			l = append(l, o)
+		}
+		return l
+	case []map[string]any:
+		return v
+	case map[string]any:
+		return []map[string]any{v}
+	case nil:
+		return nil
+	default:
+		r.fail(path, "", "array", v)
+		return nil
+	}
+}
+
+func (r *reader) multiValues(path string, v any) []MultiValue {
+	objs := r.objects(path, v)
+	if len(objs) == 0 {
+		return nil
+	}
+	l := make([]MultiValue, len(objs))
+	for i, o := range objs {
+		l[i] = MultiValue{
+			Value:   r.str(path, "value", o["value"]),
+			Display: r.str(path, "display", o["display"]),
+			Type:    r.str(path, "type", o["type"]),
+			Primary: r.boolean(path, "primary", o["primary"]),
+		}
+	}
+	return l
+}
+
+func (r *reader) addresses(path string, v any) []Address {
+	objs := r.objects(path, v)
+	if len(objs) == 0 {
+		return nil
+	}
+	l := make([]Address, len(objs))
+	for i, o := range objs {
+		l[i] = Address{
+			Formatted:     r.str(path, "formatted", o["formatted"]),
+			StreetAddress: r.str(path, "streetAddress", o["streetAddress"]),
+			Locality:      r.str(path, "locality", o["locality"]),
+			Region:        r.str(path, "region", o["region"]),
+			PostalCode:    r.str(path, "postalCode", o["postalCode"]),
+			Country:       r.str(path, "country", o["country"]),
+			Type:          r.str(path, "type", o["type"]),
+			Primary:       r.boolean(path, "primary", o["primary"]),
+		}
+	}
+	return l
+}
+
+func (r *reader) groups(path string, v any) []GroupRef {
+	objs := r.objects(path, v)
+	if len(objs) == 0 {
+		return nil
+	}
+	l := make([]GroupRef, len(objs))
+	for i, o := range objs {
+		l[i] = GroupRef{
+			Value:   r.str(path, "value", o["value"]),
+			Ref:     r.str(path, "$ref", o["$ref"]),
+			Display: r.str(path, "display", o["display"]),
+			Type:    r.str(path, "type", o["type"]),
+		}
+	}
+	return l
+}
+
+func (r *reader) enterprise(o map[string]any) *EnterpriseUser {
+	e := &EnterpriseUser{
+		EmployeeNumber: r.str("enterprise", "employeeNumber", o["employeeNumber"]),
+		CostCenter:     r.str("enterprise", "costCenter", o["costCenter"]),
+		Organization:   r.str("enterprise", "organization", o["organization"]),
+		Division:       r.str("enterprise", "division", o["division"]),
+		Department:     r.str("enterprise", "department", o["department"]),
+	}
+	if m := r.object("enterprise", "manager", o["manager"]); m != nil {
+		e.Manager = &Manager{
+			Value:       r.str("enterprise", "manager.value", m["value"]),
+			Ref:         r.str("enterprise", "manager.$ref", m["$ref"]),
+			DisplayName: r.str("enterprise", "manager.displayName", m["displayName"]),
+		}
+	}
+	return e
+}
+
+func (r *reader) meta(o map[string]any) Meta {
+	return Meta{
+		ResourceType: r.str("meta", "resourceType", o["resourceType"]),
+		Created:      r.time("meta", "created", o["created"]),
+		LastModified: r.time("meta", "lastModified", o["lastModified"]),
+		Location:     r.str("meta", "location", o["location"]),
+		Version:      r.str("meta", "version", o["version"]),
+	}
+}
+
+// time parses an RFC 3339 date-time, or one without a zone offset (which
+// xsd:dateTime allows), taken as UTC.
+func (r *reader) time(path, sub string, v any) time.Time {
+	s := r.str(path, sub, v)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		var err2 error
+		t, err2 = time.Parse("2006-01-02T15:04:05.999999999", s)
+		if err2 != nil {
+			if r.err == nil {
+				r.err = fmt.Errorf("store: %s.%s: %w", path, sub, err) // sub is never "" here
+			}
+			return time.Time{}
+		}
+	}
+	return t.UTC()
+}
+
+// userCore is User without its methods, so that encoding/json writes its
+// tagged fields (Password, Enterprise, Extensions and Meta are tagged "-").
+type userCore User
+
+// userJSON puts "schemas" before the core attributes.
+type userJSON struct {
+	Schemas []string `json:"schemas"`
+	*userCore
+}
+
+type metaJSON struct {
+	ResourceType string `json:"resourceType,omitempty"`
+	Created      string `json:"created,omitempty"`
+	LastModified string `json:"lastModified,omitempty"`
+	Location     string `json:"location,omitempty"`
+	Version      string `json:"version,omitempty"`
 }
 
 // MarshalJSON writes u as a SCIM User: schemas first, then the core
 // attributes, the extensions under their URNs and meta; password omitted.
+//
+// "schemas" lists the core User URN, the enterprise URN when Enterprise
+// has an assigned attribute, and the URNs of the non-empty Extensions in
+// sorted order; the extensions follow the core attributes in that order.
+// Meta times are written in UTC with time.RFC3339Nano; zero times and
+// empty Meta fields are left out, and meta with them.
 func (u *User) MarshalJSON() ([]byte, error) {
-	panic("TODO")
+	if u == nil {
+		return []byte("null"), nil
+	}
+	var ent map[string]any
+	var entOut *EnterpriseUser
+	if u.Enterprise != nil {
+		ent = enterpriseMap(u.Enterprise)
+		entOut = u.Enterprise
+		if _, ok := ent["manager"]; !ok && entOut.Manager != nil {
+			e := *entOut
+			e.Manager = nil
+			entOut = &e
+		}
+	}
+	urns := make([]string, 0, len(u.Extensions))
+	for urn, attrs := range u.Extensions {
+		if len(attrs) > 0 && urn != schema.EnterpriseUserURN && urn != schema.UserURN {
+			urns = append(urns, urn)
+		}
+	}
+	slices.Sort(urns)
+
+	schemas := make([]string, 0, 2+len(urns))
+	schemas = append(schemas, schema.UserURN)
+	if len(ent) > 0 {
+		schemas = append(schemas, schema.EnterpriseUserURN)
+	}
+	schemas = append(schemas, urns...)
+
+	core, err := json.Marshal(userJSON{Schemas: schemas, userCore: (*userCore)(u)})
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(core) + 256)
+	buf.Write(core[:len(core)-1]) // without the closing brace
+	member := func(key string, v any) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		k, _ := json.Marshal(key) // a string always marshals
+		buf.WriteByte(',')
+		buf.Write(k)
+		buf.WriteByte(':')
+		buf.Write(b)
+		return nil
+	}
+	if len(ent) > 0 {
+		if err := member(schema.EnterpriseUserURN, entOut); err != nil {
+			return nil, err
+		}
+	}
+	for _, urn := range urns {
+		if err := member(urn, u.Extensions[urn]); err != nil {
+			return nil, fmt.Errorf("store: extension %s: %w", urn, err)
+		}
+	}
+	mt := metaJSON{
+		ResourceType: u.Meta.ResourceType,
+		Location:     u.Meta.Location,
+		Version:      u.Meta.Version,
+	}
+	if !u.Meta.Created.IsZero() {
+		mt.Created = formatTime(u.Meta.Created)
+	}
+	if !u.Meta.LastModified.IsZero() {
+		mt.LastModified = formatTime(u.Meta.LastModified)
+	}
+	if mt != (metaJSON{}) {
+		if err := member("meta", mt); err != nil {
+			return nil, err
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
 }
