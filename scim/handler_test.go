@@ -524,6 +524,8 @@ func TestList(t *testing.T) {
 		"filter=" + url.QueryEscape(`userName eq`),
 		"filter=" + url.QueryEscape(`userName xx "a"`),
 		"filter=" + url.QueryEscape(`nosuch eq "a"`),
+		"filter=" + url.QueryEscape(`password eq "s3cret"`),
+		"filter=" + url.QueryEscape(`userName pr and not (password sw "a")`),
 		"filter=" + url.QueryEscape(strings.Repeat("(", 100)+`userName eq "a"`+strings.Repeat(")", 100)),
 	} {
 		assertSCIMError(t, c.do("GET", "/Users?"+q, nil), http.StatusBadRequest, "invalidFilter")

@@ -106,6 +106,11 @@ func (h *Handler) buildQuery(lr listRequest) (store.ListQuery, projection, error
 		if err != nil {
 			return q, p, err
 		}
+		if a := neverReturned(f); a != nil {
+			// Matching on a secret would let a client guess it one
+			// request at a time.
+			return q, p, errorf(http.StatusBadRequest, "invalidFilter", "attribute "+strconv.Quote(a.Name)+" cannot be used in a filter")
+		}
 		q.Filter = f
 	}
 	if h.opts.HideInactive {
@@ -123,6 +128,9 @@ func (h *Handler) buildQuery(lr listRequest) (store.ListQuery, projection, error
 		}
 		if ref.Sub == nil && ref.Attr.Type == schema.Complex && !ref.Attr.MultiValued {
 			return q, p, errorf(http.StatusBadRequest, "invalidValue", "sortBy must name a simple attribute, not "+strconv.Quote(lr.sortBy))
+		}
+		if ref.Def().Returned == schema.Never {
+			return q, p, errorf(http.StatusBadRequest, "invalidValue", "cannot sort by "+strconv.Quote(lr.sortBy))
 		}
 		q.SortBy = ref
 	}
@@ -226,4 +234,39 @@ func (h *Handler) list(r *http.Request, q store.ListQuery) (*store.ListResult, e
 		}
 	}
 	return out, nil
+}
+
+// neverReturned returns the first attribute in e whose returned
+// characteristic is "never" (password), or nil.
+func neverReturned(e filter.Expr) *schema.Attribute {
+	never := func(r schema.AttrRef) *schema.Attribute {
+		for _, a := range []*schema.Attribute{r.Attr, r.Sub} {
+			if a != nil && a.Returned == schema.Never {
+				return a
+			}
+		}
+		return nil
+	}
+	switch e := e.(type) {
+	case *filter.And:
+		if a := neverReturned(e.Left); a != nil {
+			return a
+		}
+		return neverReturned(e.Right)
+	case *filter.Or:
+		if a := neverReturned(e.Left); a != nil {
+			return a
+		}
+		return neverReturned(e.Right)
+	case *filter.Not:
+		return neverReturned(e.X)
+	case *filter.Compare:
+		return never(e.Attr)
+	case *filter.ValuePath:
+		if a := never(e.Attr); a != nil {
+			return a
+		}
+		return neverReturned(e.Filter)
+	}
+	return nil
 }
