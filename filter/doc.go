@@ -18,12 +18,20 @@
 //
 // The grammar is RFC 7644's, read leniently where identity providers need
 // it: operators, keywords and attribute names match without regard to
-// case; white space around the filter is ignored; JSON string escapes are
+// case; white space around the filter is ignored, and between tokens it
+// may be any run of spaces, tabs and line breaks; JSON string escapes are
 // decoded; integers keep 64-bit precision; value filters may hold any
 // filter; and Microsoft Entra ID's `attr[filter].sub op value` is read as
 // `attr[filter and sub op value]`. [Limits] bound the length and nesting
 // of what is accepted. Every error is a *schema.Error whose detail names
-// the problem, such as `expected a comparison operator after "userName"`.
+// the problem and where it is, such as `expected a comparison operator
+// after "userName" at offset 8`.
+//
+// The parser is hand-written and reads the text once, in time linear in
+// its length, without copying it (only strings with escapes are copied,
+// decoded); the tree's nodes are all it allocates. Its recursion is
+// bounded by [Limits.MaxDepth], which it checks as it goes, so hostile
+// input is rejected quickly.
 //
 // Parse also checks types: ordering operators are rejected on boolean,
 // binary and complex attributes, co, sw and ew need strings, dateTime values

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -325,6 +326,36 @@ func TestParseLimits(t *testing.T) {
 	e, err := Parse(chain, rt, Limits{})
 	require.NoError(t, err)
 	assert.Equal(t, chain, e.String())
+}
+
+// TestParseHostile feeds inputs that made the old parser slow or deep:
+// they must be answered at once, without deep recursion.
+func TestParseHostile(t *testing.T) {
+	rt := testRT(t)
+	huge := Limits{MaxLength: 1 << 22}
+	start := time.Now()
+
+	// 100000 nested parentheses stop at the depth limit.
+	deep := strings.Repeat("(", 100000) + `title pr` + strings.Repeat(")", 100000)
+	_, err := Parse(deep, rt, huge)
+	requireScimErr(t, err, "invalidFilter", "nests deeper than 32 levels")
+	_, err = Parse(strings.Repeat("not (", 100000), rt, huge)
+	requireScimErr(t, err, "invalidFilter", "nests deeper than 32 levels")
+	_, err = ParsePath("emails["+strings.Repeat("(", 100000)+"]", rt, huge)
+	requireScimErr(t, err, "invalidFilter", "nests deeper")
+
+	// A megabyte of flat filter parses in linear time.
+	long := longFilter(1 << 20)
+	e, err := Parse(long, rt, huge)
+	require.NoError(t, err)
+	require.NotNil(t, e)
+	_, err = Parse(long+" or title", rt, huge)
+	requireScimErr(t, err, "invalidFilter", `expected a comparison operator after "title"`)
+	_, err = Parse(`userName eq "`+strings.Repeat(`\"`, 1<<19), rt, huge)
+	requireScimErr(t, err, "invalidFilter", "no closing quote")
+
+	// Generous: this takes milliseconds; the old parser took minutes.
+	assert.Less(t, time.Since(start), 10*time.Second)
 }
 
 func TestParseNilResourceType(t *testing.T) {

@@ -31,15 +31,23 @@ func fuzzSeeds() []string {
 }
 
 // FuzzParse checks that Parse and ParsePath return a result or an error,
-// never panic, and that whatever parses prints to a filter that parses
-// back to the same tree.
+// never panic, that whatever parses prints to a filter that parses back
+// to the same tree, and that both agree with the oracle built on
+// filter-parser (see checkParseAgainstOracle).
 func FuzzParse(f *testing.F) {
 	rt := testRT(f)
-	for _, s := range fuzzSeeds() {
+	for _, s := range oracleInputs() {
 		f.Add(s)
 	}
-	roomy := Limits{MaxLength: 1 << 20, MaxDepth: 1 << 10}
+	for _, s := range pathInputs() {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
+		// The oracle's time grows faster than the length of the text.
+		if len(src) <= 1024 {
+			checkParseAgainstOracle(t, rt, src)
+			checkPathAgainstOracle(t, rt, src)
+		}
 		e, err := Parse(src, rt, Limits{})
 		if err == nil {
 			require.NotNil(t, e)
