@@ -172,26 +172,26 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, lr listReque
 		h.fail(w, r, err)
 		return
 	}
-	resources := make([]json.RawMessage, 0, len(res.Users))
-	for _, u := range res.Users {
-		b, err := h.render(r, u, p)
-		if err != nil {
+	// The envelope is written by hand: encoding/json would re-scan every
+	// embedded resource.
+	body := make([]byte, 0, 256+1024*len(res.Users))
+	body = append(body, `{"schemas":["`+schema.ListResponseURN+`"],"totalResults":`...)
+	body = strconv.AppendInt(body, int64(res.TotalResults), 10)
+	body = append(body, `,"startIndex":`...)
+	body = strconv.AppendInt(body, int64(q.StartIndex), 10)
+	body = append(body, `,"itemsPerPage":`...)
+	body = strconv.AppendInt(body, int64(len(res.Users)), 10)
+	body = append(body, `,"Resources":[`...)
+	for i, u := range res.Users {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		if body, err = h.appendUser(body, r, u, p); err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		resources = append(resources, b)
 	}
-	body, err := json.Marshal(struct {
-		Schemas      []string          `json:"schemas"`
-		TotalResults int               `json:"totalResults"`
-		StartIndex   int               `json:"startIndex"`
-		ItemsPerPage int               `json:"itemsPerPage"`
-		Resources    []json.RawMessage `json:"Resources"`
-	}{[]string{schema.ListResponseURN}, res.TotalResults, q.StartIndex, len(resources), resources})
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	body = append(body, "]}"...)
 	h.writeJSON(w, http.StatusOK, body)
 }
 

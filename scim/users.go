@@ -42,6 +42,9 @@ func (h *Handler) parseAttrList(items []string) []schema.AttrRef {
 }
 
 func (h *Handler) queryProjection(r *http.Request) projection {
+	if r.URL.RawQuery == "" {
+		return projection{}
+	}
 	q := r.URL.Query()
 	return projection{
 		attrs:    h.parseAttrList(q["attributes"]),
@@ -82,12 +85,13 @@ func precondition(r *http.Request, cur *store.User) (string, error) {
 	return cur.Meta.Version, nil
 }
 
-// render returns the JSON of u as a response resource.
-func (h *Handler) render(r *http.Request, u *store.User, p projection) ([]byte, error) {
+// appendUser appends the JSON of u as a response resource to dst.
+func (h *Handler) appendUser(dst []byte, r *http.Request, u *store.User, p projection) ([]byte, error) {
 	u.Meta.ResourceType = "User"
 	u.Meta.Location = h.baseURL(r) + "/Users/" + url.PathEscape(u.ID)
 	if p.isDefault() && h.fastDefault {
-		return u.MarshalJSON()
+		b, err := u.MarshalJSON()
+		return append(dst, b...), err
 	}
 	doc := h.rt.Project(u.Map(), p.attrs, p.excluded)
 	schemas := []string{h.rt.Schema.ID}
@@ -97,11 +101,12 @@ func (h *Handler) render(r *http.Request, u *store.User, p projection) ([]byte, 
 		}
 	}
 	doc["schemas"] = schemas
-	return json.Marshal(doc)
+	b, err := json.Marshal(doc)
+	return append(dst, b...), err
 }
 
 func (h *Handler) writeUser(w http.ResponseWriter, r *http.Request, status int, u *store.User, p projection) {
-	body, err := h.render(r, u, p)
+	body, err := h.appendUser(make([]byte, 0, 1024), r, u, p)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -1,11 +1,20 @@
 // Command server runs a SCIM 2.0 server on scimstack, for trying it out
 // with an identity provider or curl.
 //
-//	go run ./examples/server [-addr 127.0.0.1:8080] [-token T] [-store memory] [-dsn DSN]
+//	go run ./examples/server [-addr 127.0.0.1:8080] [-token T] [-store sqlite|memory|postgres|mysql] [-dsn DSN]
 //
 // It serves the SCIM API at http://ADDR/scim/v2 and prints that URL and
 // the Bearer token to use. The token is -token, else $SCIM_TOKEN, else a
 // random one made at start. SIGINT or SIGTERM shuts it down gracefully.
+//
+// Stores:
+//
+//	sqlite    (default) embedded SQLite; -dsn is the file, default scim.db
+//	memory    in memory; everything is gone when the server stops
+//	postgres  -dsn postgres://user@host:5432/db?sslmode=disable
+//	mysql     MySQL 8 or MariaDB; -dsn user:pass@tcp(host:3306)/db
+//
+// SQL stores create or upgrade their tables at start.
 package main
 
 import (
@@ -27,6 +36,7 @@ import (
 	"github.com/scimstack/scimstack/scim"
 	"github.com/scimstack/scimstack/store"
 	"github.com/scimstack/scimstack/store/memstore"
+	"github.com/scimstack/scimstack/store/sqlstore"
 )
 
 func main() {
@@ -41,8 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	token := fs.String("token", os.Getenv("SCIM_TOKEN"), "Bearer token clients must send (default $SCIM_TOKEN, else random)")
-	storeName := fs.String("store", "memory", "store: memory")
-	dsn := fs.String("dsn", "", "data source name for SQL stores")
+	storeName := fs.String("store", "sqlite", "store: sqlite, memory, postgres or mysql")
+	dsn := fs.String("dsn", "", "data source name of the SQL store (sqlite default: scim.db)")
 	verbose := fs.Bool("v", false, "log every failed request")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -114,10 +124,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func openStore(_ context.Context, name, _ string) (store.UserStore, func(), error) {
+func openStore(ctx context.Context, name, dsn string) (store.UserStore, func(), error) {
+	var dialect sqlstore.Dialect
 	switch name {
 	case "memory":
 		return memstore.New(), func() {}, nil
+	case "sqlite":
+		dialect = sqlstore.SQLite
+		if dsn == "" {
+			dsn = "scim.db"
+		}
+	case "postgres", "postgresql":
+		dialect = sqlstore.Postgres
+	case "mysql", "mariadb":
+		dialect = sqlstore.MySQL
+	default:
+		return nil, nil, fmt.Errorf("unknown -store %q (want sqlite, memory, postgres or mysql)", name)
 	}
-	return nil, nil, fmt.Errorf("unknown -store %q (want memory)", name)
+	if dsn == "" {
+		return nil, nil, fmt.Errorf("-store %s needs -dsn", name)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	s, err := sqlstore.Open(ctx, dialect, dsn, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, func() { s.Close() }, nil
 }
