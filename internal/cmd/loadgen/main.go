@@ -169,7 +169,9 @@ func measure(client *http.Client, t target, gen generator, pop *population, d ti
 				_, _ = io.Copy(io.Discard, res.Body)
 				res.Body.Close()
 				if res.StatusCode != want {
-					once.Do(func() { firstErr = fmt.Errorf("%s %s: status %d, want %d", req.Method, req.URL.Path, res.StatusCode, want) })
+					once.Do(func() {
+						firstErr = fmt.Errorf("%s %s: status %d, want %d", req.Method, req.URL.Path, res.StatusCode, want)
+					})
 					return
 				}
 				done.Add(1)
