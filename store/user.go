@@ -1,8 +1,6 @@
 package store
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -131,39 +129,101 @@ func (u *User) Clone() *User {
 	if u == nil {
 		return nil
 	}
-	c := *u
-	if u.Name != nil {
-		n := *u.Name
-		c.Name = &n
+	var c *User
+	var b *userBlock
+	if u.Name == nil && u.Active == nil && u.Enterprise == nil {
+		c = new(User)
+		*c = *u
+	} else {
+		b = &userBlock{user: *u}
+		c = &b.user
+		b.hold()
 	}
-	if u.Active != nil {
-		a := *u.Active
-		c.Active = &a
+
+	// The multi-valued attributes of one type share a backing array,
+	// each capped at its length so that an append cannot reach the next.
+	// A single value (often one email) fits in the block.
+	if n := len(u.Emails) + len(u.PhoneNumbers) + len(u.IMs) + len(u.Photos) +
+		len(u.Entitlements) + len(u.Roles) + len(u.X509Certificates); n > 0 {
+		var pool []MultiValue
+		if b != nil && n == 1 {
+			pool = b.mv[:]
+		} else {
+			pool = make([]MultiValue, n)
+		}
+		c.Emails = carve(&pool, u.Emails)
+		c.PhoneNumbers = carve(&pool, u.PhoneNumbers)
+		c.IMs = carve(&pool, u.IMs)
+		c.Photos = carve(&pool, u.Photos)
+		c.Entitlements = carve(&pool, u.Entitlements)
+		c.Roles = carve(&pool, u.Roles)
+		c.X509Certificates = carve(&pool, u.X509Certificates)
+	} else {
+		c.Emails = u.Emails[:0:0] // nil stays nil, empty stays empty
+		c.PhoneNumbers = u.PhoneNumbers[:0:0]
+		c.IMs = u.IMs[:0:0]
+		c.Photos = u.Photos[:0:0]
+		c.Entitlements = u.Entitlements[:0:0]
+		c.Roles = u.Roles[:0:0]
+		c.X509Certificates = u.X509Certificates[:0:0]
 	}
-	c.Emails = slices.Clone(u.Emails)
-	c.PhoneNumbers = slices.Clone(u.PhoneNumbers)
-	c.IMs = slices.Clone(u.IMs)
-	c.Photos = slices.Clone(u.Photos)
 	c.Addresses = slices.Clone(u.Addresses)
 	c.Groups = slices.Clone(u.Groups)
-	c.Entitlements = slices.Clone(u.Entitlements)
-	c.Roles = slices.Clone(u.Roles)
-	c.X509Certificates = slices.Clone(u.X509Certificates)
-	if u.Enterprise != nil {
-		e := *u.Enterprise
-		if e.Manager != nil {
-			m := *e.Manager
-			e.Manager = &m
-		}
-		c.Enterprise = &e
-	}
 	if u.Extensions != nil {
 		c.Extensions = make(map[string]map[string]any, len(u.Extensions))
 		for urn, attrs := range u.Extensions {
 			c.Extensions[urn] = copyObject(attrs)
 		}
 	}
-	return &c
+	return c
+}
+
+// userBlock is a User allocated together with the values its pointer
+// fields lead to and room for one multi-valued attribute value: one
+// allocation instead of up to six for Clone and UserFromMap. At 832 bytes
+// (an 896-byte size class) it is no bigger than those six together.
+type userBlock struct {
+	user   User
+	name   Name
+	ent    EnterpriseUser
+	mgr    Manager
+	mv     [1]MultiValue
+	active bool
+}
+
+// hold points b.user's Name, Active and Enterprise (and its Manager) at
+// copies of their values kept in b. Nil fields stay nil.
+func (b *userBlock) hold() {
+	u := &b.user
+	if u.Name != nil {
+		b.name = *u.Name
+		u.Name = &b.name
+	}
+	if u.Active != nil {
+		b.active = *u.Active
+		u.Active = &b.active
+	}
+	if ent := u.Enterprise; ent != nil {
+		b.ent = *ent
+		if ent.Manager != nil {
+			b.mgr = *ent.Manager
+			b.ent.Manager = &b.mgr
+		}
+		u.Enterprise = &b.ent
+	}
+}
+
+// carve copies src to the front of *pool, which it then advances, and
+// returns the copy with its capacity capped. An empty src is returned as
+// src[:0:0], so that nil stays nil.
+func carve(pool *[]MultiValue, src []MultiValue) []MultiValue {
+	if len(src) == 0 {
+		return src[:0:0]
+	}
+	p := *pool
+	n := copy(p, src)
+	*pool = p[n:]
+	return p[:n:n]
 }
 
 // copyValue deep-copies a value in generic form. Values of other types
@@ -209,7 +269,7 @@ func (u *User) Map() map[string]any {
 	if u == nil {
 		return nil
 	}
-	m := make(map[string]any, 16)
+	m := make(map[string]any, u.mapSizeHint())
 	// Extensions first, so that a stray non-URN key cannot shadow a core
 	// attribute.
 	for urn, attrs := range u.Extensions {
@@ -267,6 +327,35 @@ func (u *User) Map() map[string]any {
 		m["meta"] = meta
 	}
 	return m
+}
+
+// mapSizeHint returns the number of keys of u.Map, or a little more, so
+// that the map is made at its final size.
+func (u *User) mapSizeHint() int {
+	n := len(u.Extensions) + 2 // the extensions, name and meta
+	for _, s := range [...]string{
+		u.ID, u.ExternalID, u.UserName, u.DisplayName, u.NickName, u.ProfileURL, u.Title,
+		u.UserType, u.PreferredLanguage, u.Locale, u.Timezone, u.Password,
+	} {
+		if s != "" {
+			n++
+		}
+	}
+	for _, l := range [...]int{
+		len(u.Emails), len(u.PhoneNumbers), len(u.IMs), len(u.Photos), len(u.Addresses),
+		len(u.Groups), len(u.Entitlements), len(u.Roles), len(u.X509Certificates),
+	} {
+		if l > 0 {
+			n++
+		}
+	}
+	if u.Active != nil {
+		n++
+	}
+	if u.Enterprise != nil {
+		n++
+	}
+	return n
 }
 
 func putString(m map[string]any, key, v string) {
@@ -376,8 +465,9 @@ func formatTime(t time.Time) string {
 // "urn:" whose value is an object) are ignored, as is "schemas". The
 // returned User shares nothing with doc.
 func UserFromMap(doc map[string]any) (*User, error) {
-	u := &User{}
-	r := reader{}
+	b := &userBlock{}
+	u := &b.user
+	r := reader{spare: b.mv[:]}
 	for k, v := range doc {
 		switch k {
 		case "id":
@@ -388,7 +478,7 @@ func UserFromMap(doc map[string]any) (*User, error) {
 			u.UserName = r.str(k, "", v)
 		case "name":
 			if o := r.object(k, "", v); o != nil {
-				u.Name = &Name{
+				b.name = Name{
 					Formatted:       r.str("name", "formatted", o["formatted"]),
 					FamilyName:      r.str("name", "familyName", o["familyName"]),
 					GivenName:       r.str("name", "givenName", o["givenName"]),
@@ -396,6 +486,7 @@ func UserFromMap(doc map[string]any) (*User, error) {
 					HonorificPrefix: r.str("name", "honorificPrefix", o["honorificPrefix"]),
 					HonorificSuffix: r.str("name", "honorificSuffix", o["honorificSuffix"]),
 				}
+				u.Name = &b.name
 			}
 		case "displayName":
 			u.DisplayName = r.str(k, "", v)
@@ -415,8 +506,8 @@ func UserFromMap(doc map[string]any) (*User, error) {
 			u.Timezone = r.str(k, "", v)
 		case "active":
 			if v != nil {
-				b := r.boolean(k, "", v)
-				u.Active = &b
+				b.active = r.boolean(k, "", v)
+				u.Active = &b.active
 			}
 		case "password":
 			u.Password = r.str(k, "", v)
@@ -444,7 +535,7 @@ func UserFromMap(doc map[string]any) (*User, error) {
 			}
 		case schema.EnterpriseUserURN:
 			if o := r.object(k, "", v); o != nil {
-				u.Enterprise = r.enterprise(o)
+				r.enterprise(o, b)
 			}
 		default:
 			o, ok := v.(map[string]any)
@@ -468,7 +559,12 @@ func hasURNPrefix(k string) bool {
 }
 
 // reader converts generic values, keeping the first type error.
-type reader struct{ err error }
+type reader struct {
+	err error
+	// spare, when not nil, is room for the first one-element
+	// multi-valued attribute.
+	spare []MultiValue
+}
 
 // fail records a type error at path.sub (or path when sub is ""). The
 // path is joined only here, so that the success path does not allocate.
@@ -517,40 +613,56 @@ func (r *reader) object(path, sub string, v any) map[string]any {
 	}
 }
 
-// objects returns the elements of a multi-valued complex attribute. A
-// single object is accepted as a one-element list.
-func (r *reader) objects(path string, v any) []map[string]any {
+// objects checks the elements of a multi-valued complex attribute and
+// returns how many there are. A single object is accepted as a
+// one-element list. element then returns each.
+func (r *reader) objects(path string, v any) int {
 	switch v := v.(type) {
 	case []any:
-		l := make([]map[string]any, 0, len(v))
 		for i, e := range v {
-			o, ok := e.(map[string]any)
-			if !ok {
+			if _, ok := e.(map[string]any); !ok {
 				r.fail(fmt.Sprintf("%s[%d]", path, i), "", "object", e)
-				return nil
+				return 0
 			}
-			l = append(l, o)
 		}
-		return l
+		return len(v)
 	case []map[string]any:
-		return v
+		return len(v)
 	case map[string]any:
-		return []map[string]any{v}
+		return 1
 	case nil:
-		return nil
+		return 0
 	default:
 		r.fail(path, "", "array", v)
-		return nil
+		return 0
+	}
+}
+
+// element returns element i of v, which objects has checked.
+func element(v any, i int) map[string]any {
+	switch v := v.(type) {
+	case []any:
+		return v[i].(map[string]any)
+	case []map[string]any:
+		return v[i]
+	default:
+		return v.(map[string]any)
 	}
 }
 
 func (r *reader) multiValues(path string, v any) []MultiValue {
-	objs := r.objects(path, v)
-	if len(objs) == 0 {
+	n := r.objects(path, v)
+	if n == 0 {
 		return nil
 	}
-	l := make([]MultiValue, len(objs))
-	for i, o := range objs {
+	var l []MultiValue
+	if n == 1 && r.spare != nil {
+		l, r.spare = r.spare[:1:1], nil
+	} else {
+		l = make([]MultiValue, n)
+	}
+	for i := range l {
+		o := element(v, i)
 		l[i] = MultiValue{
 			Value:   r.str(path, "value", o["value"]),
 			Display: r.str(path, "display", o["display"]),
@@ -562,12 +674,13 @@ func (r *reader) multiValues(path string, v any) []MultiValue {
 }
 
 func (r *reader) addresses(path string, v any) []Address {
-	objs := r.objects(path, v)
-	if len(objs) == 0 {
+	n := r.objects(path, v)
+	if n == 0 {
 		return nil
 	}
-	l := make([]Address, len(objs))
-	for i, o := range objs {
+	l := make([]Address, n)
+	for i := range l {
+		o := element(v, i)
 		l[i] = Address{
 			Formatted:     r.str(path, "formatted", o["formatted"]),
 			StreetAddress: r.str(path, "streetAddress", o["streetAddress"]),
@@ -583,12 +696,13 @@ func (r *reader) addresses(path string, v any) []Address {
 }
 
 func (r *reader) groups(path string, v any) []GroupRef {
-	objs := r.objects(path, v)
-	if len(objs) == 0 {
+	n := r.objects(path, v)
+	if n == 0 {
 		return nil
 	}
-	l := make([]GroupRef, len(objs))
-	for i, o := range objs {
+	l := make([]GroupRef, n)
+	for i := range l {
+		o := element(v, i)
 		l[i] = GroupRef{
 			Value:   r.str(path, "value", o["value"]),
 			Ref:     r.str(path, "$ref", o["$ref"]),
@@ -599,8 +713,10 @@ func (r *reader) groups(path string, v any) []GroupRef {
 	return l
 }
 
-func (r *reader) enterprise(o map[string]any) *EnterpriseUser {
-	e := &EnterpriseUser{
+// enterprise reads the enterprise extension into b.ent and b.mgr and
+// points b.user at them.
+func (r *reader) enterprise(o map[string]any, b *userBlock) {
+	b.ent = EnterpriseUser{
 		EmployeeNumber: r.str("enterprise", "employeeNumber", o["employeeNumber"]),
 		CostCenter:     r.str("enterprise", "costCenter", o["costCenter"]),
 		Organization:   r.str("enterprise", "organization", o["organization"]),
@@ -608,13 +724,14 @@ func (r *reader) enterprise(o map[string]any) *EnterpriseUser {
 		Department:     r.str("enterprise", "department", o["department"]),
 	}
 	if m := r.object("enterprise", "manager", o["manager"]); m != nil {
-		e.Manager = &Manager{
+		b.mgr = Manager{
 			Value:       r.str("enterprise", "manager.value", m["value"]),
 			Ref:         r.str("enterprise", "manager.$ref", m["$ref"]),
 			DisplayName: r.str("enterprise", "manager.displayName", m["displayName"]),
 		}
+		b.ent.Manager = &b.mgr
 	}
-	return e
+	b.user.Enterprise = &b.ent
 }
 
 func (r *reader) meta(o map[string]any) Meta {
@@ -646,109 +763,4 @@ func (r *reader) time(path, sub string, v any) time.Time {
 		}
 	}
 	return t.UTC()
-}
-
-// userCore is User without its methods, so that encoding/json writes its
-// tagged fields (Password, Enterprise, Extensions and Meta are tagged "-").
-type userCore User
-
-// userJSON puts "schemas" before the core attributes.
-type userJSON struct {
-	Schemas []string `json:"schemas"`
-	*userCore
-}
-
-type metaJSON struct {
-	ResourceType string `json:"resourceType,omitempty"`
-	Created      string `json:"created,omitempty"`
-	LastModified string `json:"lastModified,omitempty"`
-	Location     string `json:"location,omitempty"`
-	Version      string `json:"version,omitempty"`
-}
-
-// MarshalJSON writes u as a SCIM User: schemas first, then the core
-// attributes, the extensions under their URNs and meta; password omitted.
-//
-// "schemas" lists the core User URN, the enterprise URN when Enterprise
-// has an assigned attribute, and the URNs of the non-empty Extensions in
-// sorted order; the extensions follow the core attributes in that order.
-// Meta times are written in UTC with time.RFC3339Nano; zero times and
-// empty Meta fields are left out, and meta with them.
-func (u *User) MarshalJSON() ([]byte, error) {
-	if u == nil {
-		return []byte("null"), nil
-	}
-	var ent map[string]any
-	var entOut *EnterpriseUser
-	if u.Enterprise != nil {
-		ent = enterpriseMap(u.Enterprise)
-		entOut = u.Enterprise
-		if _, ok := ent["manager"]; !ok && entOut.Manager != nil {
-			e := *entOut
-			e.Manager = nil
-			entOut = &e
-		}
-	}
-	urns := make([]string, 0, len(u.Extensions))
-	for urn, attrs := range u.Extensions {
-		if len(attrs) > 0 && urn != schema.EnterpriseUserURN && urn != schema.UserURN {
-			urns = append(urns, urn)
-		}
-	}
-	slices.Sort(urns)
-
-	schemas := make([]string, 0, 2+len(urns))
-	schemas = append(schemas, schema.UserURN)
-	if len(ent) > 0 {
-		schemas = append(schemas, schema.EnterpriseUserURN)
-	}
-	schemas = append(schemas, urns...)
-
-	core, err := json.Marshal(userJSON{Schemas: schemas, userCore: (*userCore)(u)})
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	buf.Grow(len(core) + 256)
-	buf.Write(core[:len(core)-1]) // without the closing brace
-	member := func(key string, v any) error {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		k, _ := json.Marshal(key) // a string always marshals
-		buf.WriteByte(',')
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(b)
-		return nil
-	}
-	if len(ent) > 0 {
-		if err := member(schema.EnterpriseUserURN, entOut); err != nil {
-			return nil, err
-		}
-	}
-	for _, urn := range urns {
-		if err := member(urn, u.Extensions[urn]); err != nil {
-			return nil, fmt.Errorf("store: extension %s: %w", urn, err)
-		}
-	}
-	mt := metaJSON{
-		ResourceType: u.Meta.ResourceType,
-		Location:     u.Meta.Location,
-		Version:      u.Meta.Version,
-	}
-	if !u.Meta.Created.IsZero() {
-		mt.Created = formatTime(u.Meta.Created)
-	}
-	if !u.Meta.LastModified.IsZero() {
-		mt.LastModified = formatTime(u.Meta.LastModified)
-	}
-	if mt != (metaJSON{}) {
-		if err := member("meta", mt); err != nil {
-			return nil, err
-		}
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
 }

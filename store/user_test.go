@@ -209,6 +209,55 @@ func TestClone(t *testing.T) {
 	assert.Equal(t, fullUser(), u)
 }
 
+func TestCloneSlices(t *testing.T) {
+	u := fullUser()
+	u.PhoneNumbers = []store.MultiValue{} // empty stays empty
+	u.IMs = nil                           // nil stays nil
+	c := u.Clone()
+	require.Equal(t, u, c)
+	assert.NotNil(t, c.PhoneNumbers)
+	assert.Nil(t, c.IMs)
+
+	// Appending to one attribute must not reach another that shares its
+	// backing array.
+	c.Emails = append(c.Emails, store.MultiValue{Value: "new"})
+	c.Photos = append(c.Photos, store.MultiValue{Value: "new"})
+	c.PhoneNumbers = append(c.PhoneNumbers, store.MultiValue{Value: "new"})
+	u2 := fullUser()
+	u2.PhoneNumbers = []store.MultiValue{}
+	u2.IMs = nil
+	assert.Equal(t, u2, u)
+	assert.Equal(t, fullUser().Photos[0], c.Photos[0])
+	assert.Equal(t, fullUser().Entitlements, c.Entitlements)
+	assert.Equal(t, fullUser().X509Certificates, c.X509Certificates)
+
+	one := &store.User{Name: &store.Name{}, Roles: []store.MultiValue{{Value: "r"}}}
+	c = one.Clone()
+	c.Roles[0].Value = "x"
+	c.Roles = append(c.Roles, store.MultiValue{})
+	assert.Equal(t, []store.MultiValue{{Value: "r"}}, one.Roles)
+
+	bare := &store.User{UserName: "b", Emails: []store.MultiValue{{Value: "e"}}}
+	assert.Equal(t, bare, bare.Clone())
+}
+
+func TestUserFromMapSharesNoSlices(t *testing.T) {
+	u, err := store.UserFromMap(map[string]any{
+		"emails": []any{map[string]any{"value": "a"}},
+		"roles":  []any{map[string]any{"value": "b"}},
+		"ims":    []map[string]any{{"value": "c"}},
+	})
+	require.NoError(t, err)
+	u.Emails = append(u.Emails, store.MultiValue{Value: "x"})
+	u.Roles = append(u.Roles, store.MultiValue{Value: "y"})
+	assert.Equal(t, []store.MultiValue{{Value: "a"}, {Value: "x"}}, u.Emails)
+	assert.Equal(t, []store.MultiValue{{Value: "b"}, {Value: "y"}}, u.Roles)
+	assert.Equal(t, []store.MultiValue{{Value: "c"}}, u.IMs)
+	assert.Nil(t, u.Name)
+	assert.Nil(t, u.Active)
+	assert.Nil(t, u.Enterprise)
+}
+
 func TestCloneNested(t *testing.T) {
 	u := &store.User{Extensions: map[string]map[string]any{
 		acmeURN: {"tags": []any{map[string]any{"value": "a"}}},
@@ -261,28 +310,4 @@ func golden(t *testing.T, name string, got []byte) {
 	want, err := os.ReadFile(path)
 	require.NoError(t, err, "run go test -update to create %s", path)
 	assert.Equal(t, string(want), string(got))
-}
-
-func BenchmarkMap(b *testing.B) {
-	u := fullUser()
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = u.Map()
-	}
-}
-
-func BenchmarkUserFromMap(b *testing.B) {
-	m := fullUser().Map()
-	b.ReportAllocs()
-	for b.Loop() {
-		_, _ = store.UserFromMap(m)
-	}
-}
-
-func BenchmarkMarshalJSON(b *testing.B) {
-	u := fullUser()
-	b.ReportAllocs()
-	for b.Loop() {
-		_, _ = u.MarshalJSON()
-	}
 }

@@ -40,8 +40,11 @@ type Store struct {
 // entry is one stored user. Entries are changed only under Store.mu held
 // for writing.
 type entry struct {
-	seq     uint64         // creation order
-	user    *store.User    // owned by the store, never handed out
+	seq uint64 // creation order
+	// user is owned by the store and never handed out. The User it points
+	// to is never changed once stored: a write stores a new one. So a
+	// reader may copy it after releasing Store.mu.
+	user    *store.User
 	doc     map[string]any // user in generic form, without password
 	nameKey string         // foldKey(user.UserName)
 	deleted bool
@@ -126,16 +129,15 @@ func (s *Store) Get(ctx context.Context, id string) (*store.User, error) {
 		return nil, err
 	}
 	s.mu.RLock()
-	e, ok := s.byID[id]
 	var u *store.User
-	if ok {
-		u = e.user.Clone()
+	if e, ok := s.byID[id]; ok {
+		u = e.user
 	}
 	s.mu.RUnlock()
-	if !ok {
+	if u == nil {
 		return nil, fmt.Errorf("get %q: %w", id, store.ErrNotFound)
 	}
-	return u, nil
+	return u.Clone(), nil // outside the lock: stored users are immutable
 }
 
 // Replace replaces the user with u.ID by a copy of u, keeping
@@ -233,6 +235,21 @@ func (s *Store) List(ctx context.Context, q store.ListQuery) (*store.ListResult,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	res, err := s.list(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	// Copy outside the lock, which list has released: stored users are
+	// immutable.
+	for i, u := range res.Users {
+		res.Users[i] = u.Clone()
+	}
+	return res, nil
+}
+
+// list is List returning the stored users themselves, which the caller
+// must copy before handing them out.
+func (s *Store) list(ctx context.Context, q store.ListQuery) (*store.ListResult, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 
@@ -276,7 +293,7 @@ func (s *Store) List(ctx context.Context, q store.ListQuery) (*store.ListResult,
 	}
 	res.Users = make([]*store.User, 0, end-start)
 	for _, e := range matches[start:end] {
-		res.Users = append(res.Users, e.user.Clone())
+		res.Users = append(res.Users, e.user)
 	}
 	return res, nil
 }

@@ -152,6 +152,58 @@ func TestPasswordNotFilterable(t *testing.T) {
 	assert.Zero(t, res.TotalResults, "a filter must not probe passwords (returned never, RFC 7643 §4.1.1)")
 }
 
+// TestReadsDuringWrites runs Get and List against Replace: readers copy
+// users after releasing the lock, which -race checks.
+func TestReadsDuringWrites(t *testing.T) {
+	ctx := t.Context()
+	s := memstore.New()
+	u, err := s.Create(ctx, &store.User{
+		UserName: "a", Name: &store.Name{GivenName: "A"},
+		Emails:     []store.MultiValue{{Value: "a@example.com"}},
+		Extensions: map[string]map[string]any{"urn:x": {"n": int64(0)}},
+	})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for range 200 {
+				got, err := s.Get(ctx, u.ID)
+				if !assert.NoError(t, err) {
+					return
+				}
+				got.Name.GivenName = "mine" // a copy: changes nothing stored
+				got.Emails[0].Value = "mine"
+				got.Extensions["urn:x"]["n"] = "mine"
+				res, err := s.List(ctx, store.ListQuery{Count: 10})
+				if !assert.NoError(t, err) {
+					return
+				}
+				for _, l := range res.Users {
+					l.Emails[0].Value = "mine"
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		cur := u.Clone()
+		for i := range 200 {
+			cur.Name.GivenName = fmt.Sprint(i)
+			cur.Extensions["urn:x"]["n"] = int64(i)
+			next, err := s.Replace(ctx, cur, "")
+			if !assert.NoError(t, err) {
+				return
+			}
+			cur = next
+		}
+	})
+	wg.Wait()
+	got, err := s.Get(ctx, u.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "199", got.Name.GivenName)
+	assert.Equal(t, "a@example.com", got.Emails[0].Value)
+	assert.Equal(t, int64(199), got.Extensions["urn:x"]["n"])
+}
+
 func TestClock(t *testing.T) {
 	at := time.Date(2024, 2, 29, 12, 0, 0, 0, time.FixedZone("X", 3600))
 	s := memstore.New(memstore.WithClock(func() time.Time { return at }))
