@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sync/atomic"
 	"testing"
 
 	"github.com/scimstack/scimstack/scim"
@@ -139,6 +140,10 @@ func newBenchEnv(b *testing.B, n int) *benchEnv {
 
 var benchSizes = []int{10_000, 100_000}
 
+// createSeq numbers created users across benchmark runs (-count), which
+// share their populations.
+var createSeq atomic.Int64
+
 func runBoth(b *testing.B, n int, serve func(b *testing.B, h http.Handler, env *benchEnv)) {
 	env := newBenchEnv(b, n)
 	b.Run("scim", func(b *testing.B) { serve(b, env.scim, env) })
@@ -198,8 +203,8 @@ func BenchmarkHandlerCreate(b *testing.B) {
 			runBoth(b, n, func(b *testing.B, h http.Handler, env *benchEnv) {
 				w := &discard{h: http.Header{}}
 				b.ReportAllocs()
-				for i := 0; b.Loop(); i++ {
-					body, _ := json.Marshal(userBody(fmt.Sprintf("new-%p-%d@example.com", b, i)))
+				for b.Loop() {
+					body, _ := json.Marshal(userBody(fmt.Sprintf("new-%d@example.com", createSeq.Add(1))))
 					req := httptest.NewRequest("POST", "/scim/v2/Users", bytes.NewReader(body))
 					req.Header.Set("Authorization", "Bearer "+token)
 					w.reset()
