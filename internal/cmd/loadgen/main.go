@@ -31,6 +31,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,12 +51,25 @@ func main() {
 	conns := flag.Int("conns", 16, "concurrent client connections")
 	scenarios := flag.String("scenarios", "get,filter,mix", "comma-separated scenarios")
 	rounds := flag.Int("rounds", 2, "rounds per side and scenario; the best is reported")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured rounds to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		profileTo = f
+	}
 	if err := run(*users, *duration, *conns, *rounds, strings.Split(*scenarios, ",")); err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(1)
 	}
 }
+
+// profileTo, when set, receives a CPU profile of the measured rounds.
+var profileTo io.Writer
 
 type target struct {
 	name string
@@ -73,6 +88,13 @@ func run(n int, d time.Duration, conns, rounds int, scenarios []string) error {
 	}
 	defer stop()
 	fmt.Printf("preloaded %d users in %s; %d connections, %s rounds\n", n, time.Since(start).Round(time.Millisecond), conns, d)
+	runtime.GC() // the preload's garbage is not the handler's
+	if profileTo != nil {
+		if err := pprof.StartCPUProfile(profileTo); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	client := &http.Client{Transport: &http.Transport{
 		MaxIdleConns:        conns * 2,
 		MaxIdleConnsPerHost: conns * 2,
