@@ -128,7 +128,17 @@ func (h *Handler) routes() {
 }
 
 // ServeHTTP implements http.Handler.
+// A trailing slash ("/Users/") is ignored, as some clients add one.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; len(p) > 1 && p[len(p)-1] == '/' {
+		r2 := new(http.Request)
+		*r2 = *r
+		u := *r.URL
+		u.Path = strings.TrimRight(p, "/")
+		u.RawPath = ""
+		r2.URL = &u
+		r = r2
+	}
 	h.mux.ServeHTTP(w, r)
 }
 
@@ -197,6 +207,7 @@ func (h *Handler) baseURL(r *http.Request) string {
 			path = path[len("https://")+i:]
 		}
 	}
+	path = strings.TrimRight(path, "/") // ServeHTTP trimmed URL.Path alike
 	prefix := strings.TrimSuffix(path, r.URL.Path)
 	if len(prefix) == len(path) {
 		// The path was escaped differently; fall back to RawPath logic.
