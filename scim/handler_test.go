@@ -664,3 +664,36 @@ func TestListFallback(t *testing.T) {
 	require.Len(t, items, 3)
 	assert.Equal(t, "f08@example.com", items[0].(map[string]any)["userName"])
 }
+
+// TestCustomExtension carries a registered extension's attributes through
+// create, PATCH, PUT, GET and filters (RFC 7643 §3.3).
+func TestCustomExtension(t *testing.T) {
+	c := newClient(t, nil)
+	u := c.create("ext@example.com", acmeURN, map[string]any{"badge": "B-1", "clearance": 2})
+	id := u["id"].(string)
+	assert.Equal(t, map[string]any{"badge": "B-1", "clearance": float64(2)}, u[acmeURN])
+
+	res := c.do("PATCH", "/Users/"+id, `{"Operations":[
+		{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:acme:2.0:User:badge","value":"B-2"},
+		{"op":"add","value":{"urn:ietf:params:scim:schemas:extension:acme:2.0:User:clearance":"3"}}]}`)
+	require.Equal(t, http.StatusBadRequest, res.Code, "clearance is an integer: %s", res.Body.String())
+	res = c.do("PATCH", "/Users/"+id, `{"Operations":[
+		{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:acme:2.0:User:badge","value":"B-2"},
+		{"op":"add","value":{"urn:ietf:params:scim:schemas:extension:acme:2.0:User:clearance":3}}]}`)
+	require.Equal(t, http.StatusOK, res.Code, res.Body.String())
+	assert.Equal(t, map[string]any{"badge": "B-2", "clearance": float64(3)}, res.json()[acmeURN])
+
+	list := c.do("GET", "/Users?filter="+url.QueryEscape(`urn:ietf:params:scim:schemas:extension:acme:2.0:User:clearance ge 3`), nil).json()
+	assert.Equal(t, float64(1), list["totalResults"])
+	list = c.do("GET", "/Users?filter="+url.QueryEscape(`urn:ietf:params:scim:schemas:extension:acme:2.0:User:badge eq "b-2"`), nil).json()
+	assert.Equal(t, float64(1), list["totalResults"], "caseExact false by default")
+
+	got := c.do("GET", "/Users/"+id+"?excludedAttributes="+url.QueryEscape(acmeURN), nil).json()
+	assert.NotContains(t, got, acmeURN)
+	assert.NotContains(t, got["schemas"], acmeURN)
+
+	put := userBody("ext@example.com")
+	res = c.do("PUT", "/Users/"+id, put)
+	require.Equal(t, http.StatusOK, res.Code)
+	assert.NotContains(t, res.json(), acmeURN, "PUT without the extension clears it")
+}
