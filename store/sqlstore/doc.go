@@ -75,6 +75,21 @@
 // on "schemas" or on an attribute missing from [Options.ResourceType],
 // co/sw/ew on a dateTime, a value containing NUL.
 //
+// # Performance
+//
+// The store prepares each statement once per shape and keeps it
+// (database/sql prepares it again on each connection that runs it): the
+// fixed statements of Get, Create, Replace and Delete, and up to a bound
+// the listings, whose filter values are bound parameters. [Store.List] reads
+// the page and the total in one statement, the count being an
+// uncorrelated subquery, so a lookup such as userName eq is one indexed
+// query and no transaction. On MySQL the page's seqs are found first and
+// the rows joined to them, so that a deep page does not sort every
+// document. Replace reads back created and version with
+// UPDATE ... RETURNING where the database has it (SQLite, PostgreSQL).
+// Stored documents are decoded by a JSON reader of the package's own that
+// shares the document's memory. BENCHMARKS.md has the figures.
+//
 // # Limits
 //
 // userName and externalId are indexed and limited to [MaxUserNameBytes]

@@ -18,6 +18,12 @@ type queries struct {
 	deleteUser       string
 	deleteUserIf     string
 	deleteValues     string
+
+	// returning: updateUser and updateUserIf end with RETURNING
+	// created, version (SQLite 3.35, PostgreSQL). MySQL has no RETURNING
+	// and MariaDB has it for INSERT and DELETE only: there the UPDATE is
+	// followed by createdVersion.
+	returning bool
 }
 
 // userColumns are the columns scanUser reads, from alias u.
@@ -34,8 +40,13 @@ func newQueries(d Dialect, prefix string) queries {
 	set := " SET user_name = " + q.ph(1) + ", user_name_norm = " + q.ph(2) + ", user_name_sort = " + q.ph(3) +
 		", external_id = " + q.ph(4) + ", active = " + q.ph(5) + ", last_modified = " + q.ph(6) +
 		", version = version + 1, doc = " + q.ph(7) + ", sdoc = " + q.jsonPH(8)
-	q.updateUser = "UPDATE " + q.users + set + " WHERE id = " + q.ph(9)
-	q.updateUserIf = q.updateUser + " AND version = " + q.ph(10)
+	q.returning = d != MySQL
+	ret := ""
+	if q.returning {
+		ret = " RETURNING created, version"
+	}
+	q.updateUser = "UPDATE " + q.users + set + " WHERE id = " + q.ph(9) + ret
+	q.updateUserIf = "UPDATE " + q.users + set + " WHERE id = " + q.ph(9) + " AND version = " + q.ph(10) + ret
 	q.createdVersion = "SELECT created, version FROM " + q.users + " WHERE id = " + q.ph(1)
 	q.versionOf = "SELECT version FROM " + q.users + " WHERE id = " + q.ph(1)
 	q.deleteUser = "DELETE FROM " + q.users + " WHERE id = " + q.ph(1)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/scimstack/scimstack/schema"
@@ -79,6 +80,7 @@ type Store struct {
 	prefix string
 	owned  bool // Close closes db
 	q      queries
+	stmts  stmtCache
 }
 
 // Open opens the database with the dialect's driver and returns a store
@@ -89,7 +91,10 @@ type Store struct {
 // Open adds the parameters for a 5 s busy_timeout, WAL journalling, foreign
 // keys and immediate write transactions. An in-memory database
 // (":memory:", "mode=memory") gets a single connection, so that every
-// query sees the same database.
+// query sees the same database. Other databases keep up to
+// max(8, 2*GOMAXPROCS) idle connections (database/sql's default is 2),
+// so that concurrent requests reuse connections and their prepared
+// statements.
 func Open(ctx context.Context, dialect Dialect, dsn string, opts *Options) (*Store, error) {
 	name := dialect.driverName()
 	if name == "" {
@@ -107,6 +112,11 @@ func Open(ctx context.Context, dialect Dialect, dsn string, opts *Options) (*Sto
 		db.SetMaxOpenConns(1)
 		db.SetConnMaxIdleTime(0)
 		db.SetConnMaxLifetime(0)
+	} else {
+		// database/sql keeps 2 idle connections by default: with more
+		// concurrent requests, connections are closed and opened again,
+		// and each new one prepares the store's statements anew.
+		db.SetMaxIdleConns(max(8, 2*runtime.GOMAXPROCS(0)))
 	}
 	s, err := New(db, dialect, opts)
 	if err != nil {
@@ -207,9 +217,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database if the store opened it ([Open]); a store made
-// with [New] leaves the database open.
+// Close closes the store's prepared statements, and the database if the
+// store opened it ([Open]); a store made with [New] leaves the database
+// open.
 func (s *Store) Close() error {
+	s.stmts.close()
 	if !s.owned {
 		return nil
 	}

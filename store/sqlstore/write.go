@@ -215,7 +215,7 @@ func (s *Store) Create(ctx context.Context, u *store.User) (*store.User, error) 
 		return nil, fmt.Errorf("sqlstore: create: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, s.q.insertUser,
+	if _, err := s.exec(ctx, tx, s.q.insertUser,
 		id, r.userName, r.norm, r.sort, r.externalID, r.active, ts, ts, int64(1), r.doc, r.sdoc); err != nil {
 		return nil, s.writeErr("create", err)
 	}
@@ -263,7 +263,7 @@ func (s *Store) insertValues(ctx context.Context, tx *sql.Tx, id string, values 
 			b.WriteByte(')')
 			args = append(args, id, v.attr, v.pos, v.value, v.display, v.typ, v.primary, v.sdoc)
 		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		if _, err := s.exec(ctx, tx, b.String(), args...); err != nil {
 			return s.writeErr("write values", err)
 		}
 		values = values[n:]
@@ -276,8 +276,8 @@ func (s *Store) Get(ctx context.Context, id string) (*store.User, error) {
 	if !validID(id) {
 		return nil, fmt.Errorf("sqlstore: get: %w", store.ErrNotFound)
 	}
-	row := s.db.QueryRowContext(ctx, s.q.getUser, id)
-	u, err := s.scanUser(row)
+	row := s.queryRow(ctx, nil, s.q.getUser, id)
+	u, err := s.scanUser(row, nil)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlstore: get: %w", store.ErrNotFound)
 	}
@@ -315,21 +315,32 @@ func (s *Store) Replace(ctx context.Context, u *store.User, ifVersion string) (*
 		stmt = s.q.updateUserIf
 		args = append(args, v)
 	}
-	res, err := tx.ExecContext(ctx, stmt, args...)
-	if err != nil {
-		return nil, s.writeErr("replace", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return nil, fmt.Errorf("sqlstore: replace: %w", err)
-	} else if n == 0 {
-		return nil, s.missing(ctx, tx, "replace", u.ID)
-	}
 	var created string
 	var version int64
-	if err := tx.QueryRowContext(ctx, s.q.createdVersion, u.ID).Scan(&created, &version); err != nil {
-		return nil, fmt.Errorf("sqlstore: replace: %w", err)
+	if s.q.returning {
+		// One statement updates and reads back created and version.
+		err := s.queryRow(ctx, tx, stmt, args...).Scan(&created, &version)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil, s.missing(ctx, tx, "replace", u.ID)
+		case err != nil:
+			return nil, s.writeErr("replace", err)
+		}
+	} else {
+		res, err := s.exec(ctx, tx, stmt, args...)
+		if err != nil {
+			return nil, s.writeErr("replace", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, fmt.Errorf("sqlstore: replace: %w", err)
+		} else if n == 0 {
+			return nil, s.missing(ctx, tx, "replace", u.ID)
+		}
+		if err := s.queryRow(ctx, tx, s.q.createdVersion, u.ID).Scan(&created, &version); err != nil {
+			return nil, fmt.Errorf("sqlstore: replace: %w", err)
+		}
 	}
-	if _, err := tx.ExecContext(ctx, s.q.deleteValues, u.ID); err != nil {
+	if _, err := s.exec(ctx, tx, s.q.deleteValues, u.ID); err != nil {
 		return nil, fmt.Errorf("sqlstore: replace: %w", err)
 	}
 	if err := s.insertValues(ctx, tx, u.ID, r.values); err != nil {
@@ -349,7 +360,7 @@ func (s *Store) Replace(ctx context.Context, u *store.User, ifVersion string) (*
 // gone (ErrNotFound) or has another version (ErrVersionMismatch).
 func (s *Store) missing(ctx context.Context, tx *sql.Tx, op, id string) error {
 	var v int64
-	err := tx.QueryRowContext(ctx, s.q.versionOf, id).Scan(&v)
+	err := s.queryRow(ctx, tx, s.q.versionOf, id).Scan(&v)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("sqlstore: %s: %w", op, store.ErrNotFound)
@@ -371,7 +382,7 @@ func (s *Store) Delete(ctx context.Context, id, ifVersion string) error {
 	}
 	defer tx.Rollback()
 	// Children first: this also works where foreign keys are off.
-	if _, err := tx.ExecContext(ctx, s.q.deleteValues, id); err != nil {
+	if _, err := s.exec(ctx, tx, s.q.deleteValues, id); err != nil {
 		return fmt.Errorf("sqlstore: delete: %w", err)
 	}
 	stmt, args := s.q.deleteUser, []any{id}
@@ -382,7 +393,7 @@ func (s *Store) Delete(ctx context.Context, id, ifVersion string) error {
 		}
 		stmt, args = s.q.deleteUserIf, append(args, v)
 	}
-	res, err := tx.ExecContext(ctx, stmt, args...)
+	res, err := s.exec(ctx, tx, stmt, args...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: delete: %w", err)
 	}
@@ -425,12 +436,19 @@ func uniqueViolation(err error) bool {
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-// scanUser reads the columns of q.userColumns.
-func (s *Store) scanUser(row rowScanner) (*store.User, error) {
+// scanUser reads the columns of userColumns, followed by a count into
+// total when it is not nil.
+func (s *Store) scanUser(row rowScanner, total *int) (*store.User, error) {
 	var id, created, modified string
 	var version int64
-	var doc []byte
-	if err := row.Scan(&id, &created, &modified, &version, &doc); err != nil {
+	var doc string
+	var err error
+	if total != nil {
+		err = row.Scan(&id, &created, &modified, &version, &doc, total)
+	} else {
+		err = row.Scan(&id, &created, &modified, &version, &doc)
+	}
+	if err != nil {
 		return nil, err
 	}
 	m, err := s.decodeDoc(doc)
