@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/scimstack/scimstack/filter"
 	"github.com/scimstack/scimstack/patch"
@@ -241,6 +242,18 @@ func (h *Handler) readJSON(w http.ResponseWriter, r *http.Request) (map[string]a
 		return nil, errorf(http.StatusBadRequest, "invalidSyntax", "request body must be a JSON object")
 	}
 	return m, nil
+}
+
+// Response bodies are built in pooled buffers: the ResponseWriter copies
+// what it is given, so a buffer is free again once Write returns.
+var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+func getBuffer() *[]byte { return buffers.Get().(*[]byte) }
+
+func putBuffer(b *[]byte) {
+	if cap(*b) <= 64<<10 { // let the rare huge one go
+		buffers.Put(b)
+	}
 }
 
 func (h *Handler) writeJSON(w http.ResponseWriter, status int, body []byte) {

@@ -174,8 +174,9 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, lr listReque
 	}
 	// The envelope is written by hand: encoding/json would re-scan every
 	// embedded resource.
-	body := make([]byte, 0, 256+1024*len(res.Users))
-	body = append(body, `{"schemas":["`+schema.ListResponseURN+`"],"totalResults":`...)
+	buf := getBuffer()
+	defer putBuffer(buf)
+	body := append((*buf)[:0], `{"schemas":["`+schema.ListResponseURN+`"],"totalResults":`...)
 	body = strconv.AppendInt(body, int64(res.TotalResults), 10)
 	body = append(body, `,"startIndex":`...)
 	body = strconv.AppendInt(body, int64(q.StartIndex), 10)
@@ -192,6 +193,7 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, lr listReque
 		}
 	}
 	body = append(body, "]}"...)
+	*buf = body
 	h.writeJSON(w, http.StatusOK, body)
 }
 

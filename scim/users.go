@@ -90,8 +90,7 @@ func (h *Handler) appendUser(dst []byte, r *http.Request, u *store.User, p proje
 	u.Meta.ResourceType = "User"
 	u.Meta.Location = h.baseURL(r) + "/Users/" + url.PathEscape(u.ID)
 	if p.isDefault() && h.fastDefault {
-		b, err := u.MarshalJSON()
-		return append(dst, b...), err
+		return u.AppendJSON(dst), nil
 	}
 	doc := h.rt.Project(u.Map(), p.attrs, p.excluded)
 	schemas := []string{h.rt.Schema.ID}
@@ -106,7 +105,10 @@ func (h *Handler) appendUser(dst []byte, r *http.Request, u *store.User, p proje
 }
 
 func (h *Handler) writeUser(w http.ResponseWriter, r *http.Request, status int, u *store.User, p projection) {
-	body, err := h.appendUser(make([]byte, 0, 1024), r, u, p)
+	buf := getBuffer()
+	defer putBuffer(buf)
+	body, err := h.appendUser((*buf)[:0], r, u, p)
+	*buf = body
 	if err != nil {
 		h.fail(w, r, err)
 		return
