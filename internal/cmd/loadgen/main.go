@@ -109,6 +109,10 @@ func run(n int, d time.Duration, conns, rounds int, scenarios []string) error {
 		best := map[string]float64{}
 		for range rounds {
 			for _, t := range []target{{"baseline", baseURL}, {"scim", scimURL}} {
+				// Both servers share this process's heap: collect before
+				// each round so that a collection started by one side's
+				// garbage does not land in the other's round.
+				runtime.GC()
 				rps, err := measure(client, t, gen, pop, d, conns)
 				if err != nil {
 					return fmt.Errorf("%s/%s: %w", sc, t.name, err)
