@@ -73,7 +73,9 @@
 // A filter the store cannot translate returns an error wrapping
 // errors.ErrUnsupported, and the handler evaluates it in memory: a filter
 // on "schemas" or on an attribute missing from [Options.ResourceType],
-// co/sw/ew on a dateTime, a value containing NUL.
+// co/sw/ew on a dateTime, gt/ge/lt/le with a value containing NUL (eq,
+// ne, co, sw and ew with one are answered in SQL: no stored string holds
+// NUL).
 //
 // # Performance
 //

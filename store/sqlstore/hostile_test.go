@@ -119,7 +119,9 @@ func TestHostileInput(t *testing.T) {
 						continue
 					}
 					res, err := s.List(ctx, store.ListQuery{Filter: f, Count: -1})
-					if strings.ContainsRune(v, 0) {
+					if strings.ContainsRune(v, 0) && (op == "gt" || op == "le") {
+						// Ordering against a NUL cannot be bound; eq,
+						// ne, co, sw and ew are answered in SQL.
 						assert.ErrorIs(t, err, errors.ErrUnsupported, text)
 						continue
 					}
@@ -163,4 +165,32 @@ func shorten(s string) string {
 		return s[:120] + "..."
 	}
 	return s
+}
+
+// TestNULFilterValues: a NUL in a filter value is answered in SQL (no
+// stored string holds one), not with errors.ErrUnsupported, which would
+// send the handler to load every user into memory.
+func TestNULFilterValues(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		s := b.open(t, nil)
+		ctx := context.Background()
+		rt := storetest.ResourceType()
+		for _, name := range []string{"a@example.com", "b@example.com"} {
+			_, err := s.Create(ctx, &store.User{UserName: name, Emails: []store.MultiValue{{Value: name}}})
+			require.NoError(t, err)
+		}
+		for src, want := range map[string]int{
+			`userName eq "a\u0000"`:       0,
+			`userName co "\u0000"`:        0,
+			`emails[value sw "a\u0000"]`:  0,
+			`userName ne "a\u0000"`:       2,
+			`not (userName ew "\u0000b")`: 2,
+		} {
+			f, err := filter.Parse(src, rt, filter.Limits{})
+			require.NoError(t, err, src)
+			res, err := s.List(ctx, store.ListQuery{Filter: f, Count: -1})
+			require.NoError(t, err, src)
+			assert.Equal(t, want, res.TotalResults, src)
+		}
+	})
 }

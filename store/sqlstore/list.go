@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/scimstack/scimstack/filter"
 	"github.com/scimstack/scimstack/schema"
@@ -30,8 +31,8 @@ func unsupported(format string, args ...any) error {
 // needs a second statement, the count alone.
 //
 // Filters it cannot translate (on "schemas", on attributes the store's
-// resource type does not define, co/sw/ew on dateTime values, values with
-// NUL characters) return an error wrapping errors.ErrUnsupported, and so
+// resource type does not define, co/sw/ew on dateTime values, ordering
+// against values with NUL characters) return an error wrapping errors.ErrUnsupported, and so
 // does a sortBy it cannot serve. q.Attributes is ignored: users are
 // returned whole.
 func (s *Store) List(ctx context.Context, q store.ListQuery) (*store.ListResult, error) {
@@ -352,6 +353,18 @@ func (t *translator) atom(x operand, c *filter.Compare) (string, error) {
 	}
 	if x.k == kComplex {
 		return boolSQL(c.Op == filter.Ne), nil
+	}
+	if v, isStr := c.Value.(string); isStr && utf8.ValidString(v) && strings.IndexByte(v, 0) >= 0 {
+		// Writes refuse NUL, so no stored string holds one: eq, co, sw
+		// and ew are false and ne is true without asking the database
+		// (which could not bind the value), instead of sending the
+		// handler to its in-memory fallback over every user.
+		switch c.Op {
+		case filter.Eq, filter.Co, filter.Sw, filter.Ew:
+			return sqlFalse, nil
+		case filter.Ne:
+			return sqlTrue, nil
+		}
 	}
 	p, ok, err := t.param(x, c)
 	if err != nil {
