@@ -87,22 +87,11 @@ func (h *Handler) resourceTypeDocs(r *http.Request) []resourceTypeDoc {
 }
 
 func (h *Handler) resourceTypes(w http.ResponseWriter, r *http.Request) {
-	docs := h.resourceTypeDocs(r)
-	items := make([]any, len(docs))
-	for i := range docs {
-		items[i] = docs[i]
-	}
-	h.writeDoc(w, r, listOf(items))
+	h.writeDoc(w, r, listOf(h.resourceTypeDocs(r)))
 }
 
 func (h *Handler) resourceType(w http.ResponseWriter, r *http.Request) {
-	for _, d := range h.resourceTypeDocs(r) {
-		if strings.EqualFold(d.ID, r.PathValue("name")) {
-			h.writeDoc(w, r, d)
-			return
-		}
-	}
-	h.fail(w, r, errorf(http.StatusNotFound, "", "no resource type "+r.PathValue("name")))
+	writeOne(h, w, r, h.resourceTypeDocs(r), func(d resourceTypeDoc) string { return d.ID }, "resource type", r.PathValue("name"))
 }
 
 type schemaDoc struct {
@@ -121,31 +110,33 @@ func (h *Handler) schemaDocs(r *http.Request) []schemaDoc {
 }
 
 func (h *Handler) schemas(w http.ResponseWriter, r *http.Request) {
-	docs := h.schemaDocs(r)
-	items := make([]any, len(docs))
-	for i := range docs {
-		items[i] = docs[i]
-	}
-	h.writeDoc(w, r, listOf(items))
+	h.writeDoc(w, r, listOf(h.schemaDocs(r)))
 }
 
 func (h *Handler) schema(w http.ResponseWriter, r *http.Request) {
-	for _, d := range h.schemaDocs(r) {
-		if strings.EqualFold(d.ID, r.PathValue("id")) {
+	writeOne(h, w, r, h.schemaDocs(r), func(d schemaDoc) string { return d.ID }, "schema", r.PathValue("id"))
+}
+
+// writeOne writes the document whose id matches want without regard to
+// case, or a 404.
+func writeOne[T any](h *Handler, w http.ResponseWriter, r *http.Request, docs []T, id func(T) string, kind, want string) {
+	for _, d := range docs {
+		if strings.EqualFold(id(d), want) {
 			h.writeDoc(w, r, d)
 			return
 		}
 	}
-	h.fail(w, r, errorf(http.StatusNotFound, "", "no schema "+r.PathValue("id")))
+	h.fail(w, r, errorf(http.StatusNotFound, "", "no "+kind+" "+want))
 }
 
-func listOf(items []any) any {
+// listOf wraps discovery documents in a ListResponse (RFC 7644 §4).
+func listOf[T any](items []T) any {
 	return struct {
 		Schemas      []string `json:"schemas"`
 		TotalResults int      `json:"totalResults"`
 		StartIndex   int      `json:"startIndex"`
 		ItemsPerPage int      `json:"itemsPerPage"`
-		Resources    []any    `json:"Resources"`
+		Resources    []T      `json:"Resources"`
 	}{[]string{schema.ListResponseURN}, len(items), 1, len(items), items}
 }
 
