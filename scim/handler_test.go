@@ -663,6 +663,13 @@ func TestListFallback(t *testing.T) {
 	items := got["Resources"].([]any)
 	require.Len(t, items, 3)
 	assert.Equal(t, "f08@example.com", items[0].(map[string]any)["userName"])
+
+	small := newClientWith(t, unsupportedStore{memstore.New()}, &scim.Options{MaxFallbackUsers: 2})
+	for i := range 3 {
+		small.create(fmt.Sprintf("s%d@example.com", i))
+	}
+	assertSCIMError(t, small.do("GET", "/Users?filter="+url.QueryEscape(`userName pr`), nil), http.StatusBadRequest, "invalidFilter")
+	assert.Equal(t, http.StatusOK, small.do("GET", "/Users", nil).Code, "queries the store serves are not limited")
 }
 
 // TestCustomExtension carries a registered extension's attributes through

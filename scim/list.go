@@ -205,6 +205,16 @@ func (h *Handler) list(r *http.Request, q store.ListQuery) (*store.ListResult, e
 	if err == nil || !errors.Is(err, errors.ErrUnsupported) {
 		return res, err
 	}
+	// Loading a whole directory into memory for one request is a lever
+	// for anyone with a token: refuse past MaxFallbackUsers.
+	count, err := h.users.List(r.Context(), store.ListQuery{StartIndex: 1, Count: 0})
+	if err != nil {
+		return nil, err
+	}
+	if count.TotalResults > h.opts.MaxFallbackUsers {
+		return nil, &Error{Status: http.StatusBadRequest, ScimType: "invalidFilter",
+			Detail: "this filter or sortBy cannot be served by the store for a directory of this size"}
+	}
 	all, err := h.users.List(r.Context(), store.ListQuery{StartIndex: 1, Count: -1})
 	if err != nil {
 		return nil, err

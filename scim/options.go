@@ -96,6 +96,11 @@ type Options struct {
 	// DefaultPageSize is the count used when a request gives none.
 	// Default 100.
 	DefaultPageSize int
+	// MaxFallbackUsers bounds the directory size up to which the handler
+	// evaluates a filter or sort itself when the store answers it with
+	// errors.ErrUnsupported; that needs every user in memory. Past it
+	// such a request gets 400 invalidFilter. Default 100000.
+	MaxFallbackUsers int
 	// PatchRetries bounds how often a PATCH without If-Match is retried
 	// when another write changed the user between its read and its write.
 	// Default 10.
@@ -135,6 +140,7 @@ func (o *Options) withDefaults() (Options, error) {
 		{"MaxPageSize", &c.MaxPageSize, 1000},
 		{"DefaultPageSize", &c.DefaultPageSize, 100},
 		{"PatchRetries", &c.PatchRetries, 10},
+		{"MaxFallbackUsers", &c.MaxFallbackUsers, 100_000},
 	} {
 		if *f.v < 0 {
 			return c, fmt.Errorf("scim: Options.%s is negative", f.name)
