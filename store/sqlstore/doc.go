@@ -72,10 +72,11 @@
 //
 // A filter the store cannot translate returns an error wrapping
 // errors.ErrUnsupported, and the handler evaluates it in memory: a filter
-// on "schemas" or on an attribute missing from [Options.ResourceType],
-// co/sw/ew on a dateTime, gt/ge/lt/le with a value containing NUL (eq,
-// ne, co, sw and ew with one are answered in SQL: no stored string holds
-// NUL).
+// on an attribute missing from [Options.ResourceType], co/sw/ew on a
+// dateTime, gt/ge/lt/le with a value containing NUL (eq, ne, co, sw and ew
+// with one are answered in SQL: no stored string holds NUL). Filters on
+// "schemas" are decided in Go for each URN the store knows, leaving only
+// the presence of extensions to SQL.
 //
 // # Performance
 //

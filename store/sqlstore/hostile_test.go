@@ -194,3 +194,54 @@ func TestNULFilterValues(t *testing.T) {
 		}
 	})
 }
+
+// TestSchemasFilter: filters on "schemas" (RFC 7644 §3.4.2.2 has
+// `schemas eq "urn:...:enterprise:2.0:User"`) are answered in SQL, with
+// filter.Match's result.
+func TestSchemasFilter(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		s := b.open(t, nil)
+		ctx := context.Background()
+		rt := storetest.ResourceType()
+		var created []*store.User
+		for _, u := range []*store.User{
+			{UserName: "core@example.com"},
+			{UserName: "ent@example.com", Enterprise: &store.EnterpriseUser{Department: "D"}},
+			{UserName: "acme@example.com", Extensions: map[string]map[string]any{storetest.AcmeURN: {"badge": "B"}}},
+			{UserName: "both@example.com", Enterprise: &store.EnterpriseUser{EmployeeNumber: "1"},
+				Extensions: map[string]map[string]any{storetest.AcmeURN: {"remote": true}}},
+		} {
+			c, err := s.Create(ctx, u)
+			require.NoError(t, err)
+			created = append(created, c)
+		}
+		for _, src := range []string{
+			`schemas eq "` + schema.EnterpriseUserURN + `"`,
+			`schemas eq "` + strings.ToUpper(schema.EnterpriseUserURN) + `"`,
+			`schemas eq "` + schema.UserURN + `"`,
+			`schemas eq "urn:nope"`,
+			`schemas eq "` + schema.UserURN + `" and not (schemas co "enterprise")`,
+			`schemas ne "` + schema.UserURN + `"`,
+			`schemas co "extension"`,
+			`schemas ew ":acme:2.0:User"`,
+			`schemas sw "urn:ietf:params:scim:schemas:extension:"`,
+			`schemas pr`,
+			`not (schemas eq "` + storetest.AcmeURN + `") and userName sw "b"`,
+		} {
+			f, err := filter.Parse(src, rt, filter.Limits{})
+			require.NoError(t, err, src)
+			res, err := s.List(ctx, store.ListQuery{Filter: f, Count: -1})
+			require.NoError(t, err, src)
+			var want, got []string
+			for _, u := range created {
+				if filter.Match(f, matchDoc(u)) {
+					want = append(want, u.UserName)
+				}
+			}
+			for _, u := range res.Users {
+				got = append(got, u.UserName)
+			}
+			assert.ElementsMatch(t, want, got, src)
+		}
+	})
+}

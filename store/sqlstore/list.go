@@ -30,7 +30,7 @@ func unsupported(format string, args ...any) error {
 // subquery, which the databases evaluate once. Only a page past the end
 // needs a second statement, the count alone.
 //
-// Filters it cannot translate (on "schemas", on attributes the store's
+// Filters it cannot translate (on attributes the store's
 // resource type does not define, co/sw/ew on dateTime values, ordering
 // against values with NUL characters) return an error wrapping errors.ErrUnsupported, and so
 // does a sortBy it cannot serve. q.Attributes is ignored: users are
@@ -213,9 +213,6 @@ func (t *translator) resolve(ref schema.AttrRef) (schema.AttrRef, error) {
 	if ref.Attr == nil {
 		return ref, unsupported("filter on a whole extension")
 	}
-	if ref.URN == "" && ref.Attr.Name == "schemas" {
-		return ref, unsupported("filter on schemas")
-	}
 	sub := ""
 	if ref.Sub != nil {
 		sub = ref.Sub.Name
@@ -262,6 +259,9 @@ type operand struct {
 }
 
 func (t *translator) compare(c *filter.Compare) (string, error) {
+	if c.Attr.URN == "" && c.Attr.Attr != nil && c.Attr.Attr.Name == "schemas" && c.Attr.Sub == nil {
+		return t.schemas(c), nil
+	}
 	ref, err := t.resolve(c.Attr)
 	if err != nil {
 		return "", err
@@ -284,6 +284,38 @@ func (t *translator) compare(c *filter.Compare) (string, error) {
 		return "", err
 	}
 	return t.atom(x, c)
+}
+
+// schemas answers a filter on "schemas", whose values are the core schema
+// URN and the URN of every extension the user has attributes of
+// (filter.Match's rule). The URNs a user can have are the store's, so c is
+// decided in Go for each of them, with filter.Match itself, and only the
+// presence of the matching extensions is left to SQL.
+func (t *translator) schemas(c *filter.Compare) string {
+	if filter.Match(c, map[string]any{}) {
+		return sqlTrue // the core URN, which every user has, matches
+	}
+	var or []string
+	for _, ext := range t.s.rt.Extensions {
+		urn := ext.Schema.ID
+		if !safeKey(urn) || !filter.Match(c, map[string]any{urn: map[string]any{"_": true}}) {
+			continue
+		}
+		var has string
+		switch t.s.d {
+		case Postgres:
+			has = "((u.doc::jsonb -> '" + urn + "') IS NOT NULL)"
+		case MySQL:
+			has = "(JSON_EXTRACT(u.doc, '$.\"" + urn + "\"') IS NOT NULL)"
+		default:
+			has = "(json_type(u.doc, '$.\"" + urn + "\"') IS NOT NULL)"
+		}
+		or = append(or, has)
+	}
+	if len(or) == 0 {
+		return sqlFalse
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
 }
 
 // presenceOrConst answers c, on a value that is a complex value (or array
