@@ -501,6 +501,8 @@ func TestList(t *testing.T) {
 
 	assert.Equal(t, float64(1), get("startIndex=-4&count=1")["startIndex"], "RFC 7644 §3.4.2.4: below 1 means 1")
 	assert.Len(t, get("count=-1")["Resources"], 0, "negative count means 0")
+	assert.Len(t, get("count=99999999999999999999999")["Resources"], 25, "a huge count is capped, not refused")
+	assert.Equal(t, []any{}, get("startIndex=99999999999999999999999")["Resources"])
 	beyond := get("startIndex=100")
 	assert.Equal(t, float64(25), beyond["totalResults"])
 	assert.Equal(t, []any{}, beyond["Resources"])

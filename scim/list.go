@@ -3,6 +3,7 @@ package scim
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -96,6 +97,17 @@ func (h *Handler) searchUsers(w http.ResponseWriter, r *http.Request) {
 	h.serveList(w, r, lr)
 }
 
+// parseIndex reads startIndex or count. An integer too large for any
+// directory is an integer all the same: it is brought within 2^31-1
+// rather than refused.
+func parseIndex(s string) (int, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, err
+	}
+	return int(min(max(n, math.MinInt32), math.MaxInt32)), nil
+}
+
 // buildQuery turns a request into a store query, applying the defaults and
 // bounds of RFC 7644 §3.4.2.
 func (h *Handler) buildQuery(lr listRequest) (store.ListQuery, projection, error) {
@@ -142,14 +154,14 @@ func (h *Handler) buildQuery(lr listRequest) (store.ListQuery, projection, error
 		return q, p, errorf(http.StatusBadRequest, "invalidValue", `sortOrder must be "ascending" or "descending"`)
 	}
 	if lr.startIndex != "" {
-		n, err := strconv.Atoi(lr.startIndex)
+		n, err := parseIndex(lr.startIndex)
 		if err != nil {
 			return q, p, errorf(http.StatusBadRequest, "invalidValue", "startIndex must be an integer")
 		}
 		q.StartIndex = max(n, 1) // RFC 7644 §3.4.2.4: less than 1 means 1
 	}
 	if lr.count != "" {
-		n, err := strconv.Atoi(lr.count)
+		n, err := parseIndex(lr.count)
 		if err != nil {
 			return q, p, errorf(http.StatusBadRequest, "invalidValue", "count must be an integer")
 		}
