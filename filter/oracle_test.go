@@ -12,7 +12,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	fp "github.com/scim2/filter-parser/v2"
 
@@ -313,72 +312,11 @@ func oldConvertValue(raw any) (any, error) {
 
 // oldParsePath is ParsePath as it was before the hand-written parser.
 func oldParsePath(src string, rt *schema.ResourceType, lim Limits) (Path, error) {
-	lim = lim.orDefaults()
-	if len(src) > lim.MaxLength {
-		return Path{}, errPath("path is %d bytes long; the limit is %d", len(src), lim.MaxLength)
-	}
-	if rt == nil {
-		return Path{}, errPath("no resource type to resolve the path against")
-	}
-	s := trimSpace(src)
-	if s == "" {
-		return Path{}, errPath("empty path")
-	}
-	if !utf8.ValidString(s) {
-		return Path{}, errPath("path is not valid UTF-8")
-	}
-	open := strings.IndexByte(s, '[')
-	if open < 0 {
-		if strings.ContainsAny(s, "]\"() \t") {
-			return Path{}, errPath("malformed path %q", s)
+	return parsePathWith(src, rt, lim, func(src string, start, end int, ref schema.AttrRef, lim Limits) (Expr, error) {
+		inner := trimSpace(src[start:end])
+		if err := checkText(inner, lim.MaxDepth-1); err != nil {
+			return nil, err
 		}
-		ref, err := rt.ParsePath(s)
-		if err != nil {
-			return Path{}, errPath("%s", detail(err))
-		}
-		if ref.Attr == nil {
-			return Path{}, errPath("path %q names a schema, not an attribute", s)
-		}
-		return Path{Attr: ref}, nil
-	}
-	closer := closingBracket(s, open)
-	if closer == -2 {
-		return Path{}, errFilter("value filters cannot be nested: %q", s)
-	}
-	if closer < 0 {
-		return Path{}, errPath("missing \"]\" in path %q", s)
-	}
-	attrText, rest := s[:open], s[closer+1:]
-	if strings.ContainsAny(attrText, "]\"() \t") {
-		return Path{}, errPath("malformed path %q", s)
-	}
-	ref, err := rt.ParsePath(attrText)
-	if err != nil {
-		return Path{}, errPath("%s", detail(err))
-	}
-	if ref.Attr == nil || ref.Sub != nil || ref.Attr.Type != schema.Complex || !ref.Attr.MultiValued {
-		return Path{}, errPath("a value filter needs a multi-valued complex attribute, and %q is not one", attrText)
-	}
-	inner := trimSpace(s[open+1 : closer])
-	if inner == "" {
-		return Path{}, errFilter("empty value filter in path %q", s)
-	}
-	if err := checkText(inner, lim.MaxDepth-1); err != nil {
-		return Path{}, err
-	}
-	f, err := oldParseExpr(inner, rt, &ref)
-	if err != nil {
-		return Path{}, err
-	}
-	p := Path{Attr: ref, Filter: f}
-	if rest != "" {
-		if rest[0] != '.' || len(rest) == 1 {
-			return Path{}, errPath("unexpected %q after \"]\" in path %q", rest, s)
-		}
-		p.Sub = ref.Attr.SubAttribute(rest[1:])
-		if p.Sub == nil {
-			return Path{}, errPath("attribute %q has no sub-attribute %q", ref.String(), rest[1:])
-		}
-	}
-	return p, nil
+		return oldParseExpr(inner, rt, &ref)
+	})
 }

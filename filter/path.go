@@ -9,6 +9,18 @@ import (
 
 // parsePath implements ParsePath.
 func parsePath(src string, rt *schema.ResourceType, lim Limits) (Path, error) {
+	return parsePathWith(src, rt, lim, func(src string, start, end int, ref schema.AttrRef, lim Limits) (Expr, error) {
+		return parseValueFilter(src, start, end, rt, ref, lim.MaxDepth)
+	})
+}
+
+// valueFilterFunc parses the value filter of a path, src[start:end], whose
+// attribute is ref.
+type valueFilterFunc func(src string, start, end int, ref schema.AttrRef, lim Limits) (Expr, error)
+
+// parsePathWith is parsePath with the value filter's parser as a
+// parameter, so that the tests' oracle shares everything else.
+func parsePathWith(src string, rt *schema.ResourceType, lim Limits, valueFilter valueFilterFunc) (Path, error) {
 	lim = lim.orDefaults()
 	if len(src) > lim.MaxLength {
 		return Path{}, errPath("path is %d bytes long; the limit is %d", len(src), lim.MaxLength)
@@ -60,7 +72,7 @@ func parsePath(src string, rt *schema.ResourceType, lim Limits) (Path, error) {
 	if inner == "" {
 		return Path{}, errFilter("empty value filter in path %q", s)
 	}
-	f, err := parseValueFilter(src, base+open+1, base+closer, rt, ref, lim.MaxDepth)
+	f, err := valueFilter(src, base+open+1, base+closer, ref, lim)
 	if err != nil {
 		return Path{}, err
 	}
