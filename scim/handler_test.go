@@ -191,18 +191,32 @@ func TestAuth(t *testing.T) {
 	assertSCIMError(t, pub.do("GET", "/Users", nil, "Authorization", ""), http.StatusUnauthorized, "")
 }
 
+// ctxStore records a context value seen by List.
+type ctxStore struct {
+	store.UserStore
+	key  any
+	seen *any
+}
+
+func (s ctxStore) List(ctx context.Context, q store.ListQuery) (*store.ListResult, error) {
+	*s.seen = ctx.Value(s.key)
+	return s.UserStore.List(ctx, q)
+}
+
 func TestAuthenticator(t *testing.T) {
 	type key struct{}
 	var seen any
-	c := newClient(t, &scim.Options{Authenticate: func(r *http.Request) (context.Context, error) {
+	users := ctxStore{memstore.New(), key{}, &seen}
+	c := newClientWith(t, users, &scim.Options{Authenticate: func(r *http.Request) (context.Context, error) {
 		if r.Header.Get("X-Key") != "k" {
 			return nil, errors.New("bad key")
 		}
 		return context.WithValue(r.Context(), key{}, "tenant-1"), nil
 	}})
 	assertSCIMError(t, c.do("GET", "/Users", nil), http.StatusUnauthorized, "")
+	assert.Nil(t, seen, "a refused request never reaches the store")
 	assert.Equal(t, http.StatusOK, c.do("GET", "/Users", nil, "X-Key", "k").Code)
-	_ = seen
+	assert.Equal(t, "tenant-1", seen, "the store sees the context the Authenticator returned")
 }
 
 func TestCreateGet(t *testing.T) {
@@ -351,10 +365,9 @@ func TestReplace(t *testing.T) {
 	assertSCIMError(t, c.do("PUT", "/Users/"+id, body, "If-Match", etag), http.StatusPreconditionFailed, "")
 	assert.Equal(t, http.StatusOK, c.do("PUT", "/Users/"+id, body, "If-Match", res.Header().Get("ETag")).Code)
 	assertSCIMError(t, c.do("PUT", "/Users/missing", body), http.StatusNotFound, "")
-	other := c.create("other@example.com")
+	c.create("other@example.com")
 	body["userName"] = "OTHER@example.com"
 	assertSCIMError(t, c.do("PUT", "/Users/"+id, body), http.StatusConflict, "uniqueness")
-	_ = other
 	delete(body, "userName")
 	assertSCIMError(t, c.do("PUT", "/Users/"+id, body), http.StatusBadRequest, "invalidValue")
 }
